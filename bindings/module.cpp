@@ -1,0 +1,21 @@
+#include <pybind11/stl.h>
+
+#include "hft/core/version.h"
+
+#include "bindings.h"
+
+namespace py = pybind11;
+
+PYBIND11_MODULE(_core, m) {
+  m.doc() = "hft native core: clock, latency histograms, configuration schema, CPU placement";
+  m.attr("__version__") = hft::core::version();
+  m.def("build_description", &hft::core::build_description, "Compiler, build type and performance-relevant flags.");
+
+  auto clock = m.def_submodule("clock", "TSC clock and calibration");
+  hft::bindings::bind_clock(clock);
+  auto config = m.def_submodule("config", "configuration schema and validation");
+  hft::bindings::bind_config(config);
+  auto cpu = m.def_submodule("cpu", "CPU placement");
+  hft::bindings::bind_cpu(cpu);
+  hft::bindings::bind_histogram(m);
+}

@@ -1,0 +1,121 @@
+#pragma once
+/// @file
+/// The engine's configuration: typed structs, the schemas that validate the
+/// shipped files (`system_config.json`, `symbol_config.json`), and loading.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "hft/config/error.h"
+#include "hft/config/schema.h"
+#include "hft/core/types.h"
+
+namespace hft::config {
+
+inline constexpr int kSchemaVersion = 1;
+
+struct DpdkConfig {
+  bool no_huge{true};
+  bool no_pci{false};
+  bool in_memory{true};
+  std::int64_t memory_mb{256};
+  std::string file_prefix{"hft"};
+  std::vector<std::string> vdevs;
+  std::vector<std::string> extra_eal_args;
+};
+
+struct NetworkConfig {
+  enum class Transport { Dpdk, Kernel };
+  Transport kernel_bypass{Transport::Kernel};
+  std::string interface;
+  std::int64_t hugepages_gb{0};
+  DpdkConfig dpdk;
+};
+
+struct CpuConfig {
+  enum class Layout { RunToCompletion, Pipeline };
+  Layout layout{Layout::RunToCompletion};
+  std::vector<int> isolated_cores;
+  std::vector<int> network_cores;
+  std::vector<int> strategy_cores;
+  std::vector<int> risk_cores;
+};
+
+/// Firm-wide pre-trade limits. Money is fixed-point (`Price`, 1e-4 units).
+struct RiskConfig {
+  std::int64_t max_position_size{0};
+  core::Price max_notional_exposure;
+  std::int64_t max_orders_per_second{0};
+  core::Price max_daily_loss;
+  std::int64_t max_order_quantity{0};
+  core::Price max_order_notional;
+  std::int64_t max_open_orders{0};
+  std::int64_t price_band_bps{0};
+};
+
+struct LoggingConfig {
+  std::string level{"info"};
+  std::string audit_log_path;
+  std::string performance_log_path;
+};
+
+struct SymbolConfig {
+  std::string symbol;
+  std::string exchange;
+  core::Price tick_size;
+  std::int64_t lot_size{1};
+  std::int64_t max_position{0};
+  bool tradable{true};
+};
+
+struct SystemConfig {
+  std::string instance_name{"main"};
+  NetworkConfig network;
+  CpuConfig cpu;
+  RiskConfig risk;
+  LoggingConfig logging;
+  std::vector<SymbolConfig> symbols;  ///< sorted by symbol
+};
+
+/// Schema of `system_config.json`.
+const DocumentSchema& system_schema();
+/// Schema of `symbol_config.json`.
+const DocumentSchema& symbols_schema();
+/// Both, by name ("system", "symbols"); nullptr for another name.
+const DocumentSchema* find_schema(const std::string& name);
+
+/// Which schema a parsed document is for: "symbols" when its only keys are
+/// `symbols` (and `schema_version`), else "system".
+std::string detect_kind(const Json& doc);
+
+/// Result of checking a system configuration and the symbol file it names.
+struct SystemCheck {
+  Json normalized;  ///< system document with defaults and the symbols inlined
+  ConfigErrors errors;
+  std::optional<SystemConfig> config;  ///< set when there are no errors
+  bool ok() const noexcept { return errors.empty(); }
+};
+
+/// Validates an already-parsed system document. `symbols` is the parsed
+/// symbol file the system document names in `symbols_file` (ignored when the
+/// document inlines `symbols`); both files are named in errors.
+SystemCheck check_system(const Json& system, const std::string& system_file, const Json* symbols,
+                         const std::string& symbols_file, const ValidationContext& ctx);
+
+/// Reads and checks a JSON system configuration from disk, following
+/// `symbols_file` relative to the system file's directory. I/O and parse
+/// problems become errors (rules `file`, `parse`, `format`), never exceptions.
+SystemCheck load_system_config(const std::string& path, const ValidationContext& ctx);
+
+/// Reads a JSON file; on failure returns nullopt and appends an error.
+std::optional<Json> read_json_file(const std::string& path, ConfigErrors& errors);
+
+/// Where `symbols_file` points, resolved against the system file's folder.
+std::string resolve_relative(const std::string& base_file, const std::string& target);
+
+/// Builds the typed configuration from a normalized, error-free document.
+SystemConfig to_system_config(const Json& normalized);
+
+}  // namespace hft::config

@@ -1,0 +1,207 @@
+#include "hft/config/system_config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unordered_set>
+
+#include "hft/core/text.h"
+
+namespace hft::config {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+core::Price money(const Json& v) {
+  // The schema has already checked range and precision.
+  return core::price_from_double(v.get<double>()).value_or(core::Price{});
+}
+
+/// Line and column (1-based) of a byte offset, for parse errors.
+std::string line_column(const std::string& text, std::size_t offset) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+}  // namespace
+
+std::string resolve_relative(const std::string& base_file, const std::string& target) {
+  if (target.empty() || target.front() == '/') return target;
+  const std::size_t slash = base_file.rfind('/');
+  return slash == std::string::npos ? target : base_file.substr(0, slash + 1) + target;
+}
+
+std::optional<Json> read_json_file(const std::string& path, ConfigErrors& errors) {
+  if (ends_with(path, ".yaml") || ends_with(path, ".yml")) {
+    errors.push_back({path, "", "format",
+                      "the daemons read JSON; YAML is read by the hft CLI: run `hft config render " + path +
+                          " > FILE.json` and pass FILE.json",
+                      ""});
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    errors.push_back({path, "", "file", std::string("cannot open: ") + std::strerror(errno), ""});
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+
+  // nlohmann keeps the last of two equal keys; in a risk file that silently
+  // drops a limit, so duplicates are errors.
+  std::vector<std::unordered_set<std::string>> open_objects;
+  std::vector<std::string> duplicates;
+  const Json::parser_callback_t track = [&](int, Json::parse_event_t event, Json& parsed) {
+    switch (event) {
+      case Json::parse_event_t::object_start:
+        open_objects.emplace_back();
+        break;
+      case Json::parse_event_t::object_end:
+        if (!open_objects.empty()) open_objects.pop_back();
+        break;
+      case Json::parse_event_t::key:
+        if (!open_objects.empty() && !open_objects.back().insert(parsed.get<std::string>()).second) {
+          duplicates.push_back(parsed.get<std::string>());
+        }
+        break;
+      default:
+        break;
+    }
+    return true;
+  };
+  try {
+    Json doc = Json::parse(text, track);
+    if (!duplicates.empty()) {
+      for (const std::string& key : duplicates) {
+        errors.push_back({path, key, "duplicate_key", "appears twice in the same object; only one value can hold", ""});
+      }
+      return std::nullopt;
+    }
+    return doc;
+  } catch (const Json::parse_error& e) {
+    std::string what = e.what();
+    const std::size_t colon = what.rfind(": ");
+    if (colon != std::string::npos) what = what.substr(colon + 2);
+    errors.push_back(
+        {path, "", "parse", "invalid JSON at " + line_column(text, e.byte ? e.byte - 1 : 0) + ": " + what, ""});
+    return std::nullopt;
+  }
+}
+
+SystemCheck check_system(const Json& system, const std::string& system_file, const Json* symbols,
+                         const std::string& symbols_file, const ValidationContext& ctx) {
+  SystemCheck result;
+  Validation sys = validate(system_schema(), system, system_file, ctx);
+  result.normalized = std::move(sys.normalized);
+  result.errors = std::move(sys.errors);
+  const bool system_ok = result.errors.empty();
+
+  if (result.normalized.is_object() && result.normalized.contains("symbols_file") && symbols != nullptr) {
+    Validation sym = validate(symbols_schema(), *symbols, symbols_file, ctx);
+    result.errors.insert(result.errors.end(), sym.errors.begin(), sym.errors.end());
+    if (sym.ok() && system_ok) {
+      result.normalized.erase("symbols_file");
+      result.normalized["symbols"] = sym.normalized.at("symbols");
+      // The one rule that spans both files, reported against the symbol file.
+      Reporter cross(symbols_file);
+      for (const CrossRule& rule : system_schema().rules) {
+        if (rule.name == "symbols.max_position_within_risk") rule.check(result.normalized, ctx, cross);
+      }
+      const ConfigErrors found = cross.take();
+      result.errors.insert(result.errors.end(), found.begin(), found.end());
+    }
+  }
+  if (result.errors.empty() && result.normalized.contains("symbols")) {
+    result.config = to_system_config(result.normalized);
+  }
+  return result;
+}
+
+SystemCheck load_system_config(const std::string& file, const ValidationContext& ctx) {
+  SystemCheck result;
+  const std::optional<Json> system = read_json_file(file, result.errors);
+  if (!system) return result;
+
+  std::optional<Json> symbols;
+  std::string symbols_path;
+  if (system->is_object() && system->contains("symbols_file") && (*system)["symbols_file"].is_string()) {
+    // Expand ${VAR} the way the schema will, so the file read is the file checked.
+    Reporter scratch(file);
+    const Json expanded =
+        validate_node(*config::path().build(), (*system)["symbols_file"], "symbols_file", ctx, scratch);
+    symbols_path = resolve_relative(file, expanded.get<std::string>());
+    symbols = read_json_file(symbols_path, result.errors);
+  }
+  SystemCheck checked = check_system(*system, file, symbols ? &*symbols : nullptr, symbols_path, ctx);
+  checked.errors.insert(checked.errors.begin(), result.errors.begin(), result.errors.end());
+  if (!checked.errors.empty()) checked.config.reset();
+  return checked;
+}
+
+SystemConfig to_system_config(const Json& n) {
+  SystemConfig c;
+  c.instance_name = n.at("instance").at("name");
+
+  const Json& net = n.at("network");
+  c.network.kernel_bypass =
+      net.at("kernel_bypass") == "dpdk" ? NetworkConfig::Transport::Dpdk : NetworkConfig::Transport::Kernel;
+  c.network.interface = net.at("interface");
+  c.network.hugepages_gb = net.at("hugepages_gb");
+  const Json& dpdk = net.at("dpdk");
+  c.network.dpdk.no_huge = dpdk.at("no_huge");
+  c.network.dpdk.no_pci = dpdk.at("no_pci");
+  c.network.dpdk.in_memory = dpdk.at("in_memory");
+  c.network.dpdk.memory_mb = dpdk.at("memory_mb");
+  c.network.dpdk.file_prefix = dpdk.at("file_prefix");
+  c.network.dpdk.vdevs = dpdk.at("vdevs").get<std::vector<std::string>>();
+  c.network.dpdk.extra_eal_args = dpdk.at("extra_eal_args").get<std::vector<std::string>>();
+
+  const Json& cpu = n.at("cpu");
+  c.cpu.layout = cpu.at("layout") == "pipeline" ? CpuConfig::Layout::Pipeline : CpuConfig::Layout::RunToCompletion;
+  c.cpu.isolated_cores = cpu.at("isolated_cores").get<std::vector<int>>();
+  c.cpu.network_cores = cpu.at("network_cores").get<std::vector<int>>();
+  c.cpu.strategy_cores = cpu.at("strategy_cores").get<std::vector<int>>();
+  c.cpu.risk_cores = cpu.at("risk_cores").get<std::vector<int>>();
+
+  const Json& risk = n.at("risk");
+  c.risk.max_position_size = risk.at("max_position_size");
+  c.risk.max_notional_exposure = money(risk.at("max_notional_exposure"));
+  c.risk.max_orders_per_second = risk.at("max_orders_per_second");
+  c.risk.max_daily_loss = money(risk.at("max_daily_loss"));
+  c.risk.max_order_quantity = risk.at("max_order_quantity");
+  c.risk.max_order_notional = money(risk.at("max_order_notional"));
+  c.risk.max_open_orders = risk.at("max_open_orders");
+  c.risk.price_band_bps = risk.at("price_band_bps");
+
+  const Json& logging = n.at("logging");
+  c.logging.level = logging.at("level");
+  c.logging.audit_log_path = logging.at("audit_log_path");
+  c.logging.performance_log_path = logging.at("performance_log_path");
+
+  for (const auto& [symbol, e] : n.at("symbols").items()) {
+    SymbolConfig s;
+    s.symbol = symbol;
+    s.exchange = e.at("exchange");
+    s.tick_size = money(e.at("tick_size"));
+    s.lot_size = e.at("lot_size");
+    s.max_position = e.at("max_position");
+    s.tradable = e.at("tradable");
+    c.symbols.push_back(std::move(s));
+  }
+  return c;
+}
+
+}  // namespace hft::config
