@@ -20,6 +20,7 @@ set(CPACK_COMPONENTS_ALL runtime)
 # the package rather than on the build machine.
 set(CPACK_SET_DESTDIR ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX "${HFT_PACKAGE_PREFIX}")
+set(CPACK_INSTALL_PREFIX "${HFT_PACKAGE_PREFIX}")  # the prefix DESTDIR installs use
 set(CPACK_PACKAGE_FILE_NAME "hft-${PROJECT_VERSION}-${CMAKE_SYSTEM_PROCESSOR}")
 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
@@ -28,5 +29,10 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # derives the libdpdk/libstdc++ runtime 
 set(_hft_conffiles "${CMAKE_CURRENT_BINARY_DIR}/debian/conffiles")
 file(WRITE "${_hft_conffiles}" "${HFT_PACKAGE_CONFDIR}/system_config.json\n${HFT_PACKAGE_CONFDIR}/symbol_config.json\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${_hft_conffiles}")
+
+if(HFT_NATIVE)
+  message(STATUS "HFT_NATIVE is ON: packages from this build run only on CPUs like this one "
+                 "(scripts/package.sh builds portable ones)")
+endif()
 
 include(CPack)

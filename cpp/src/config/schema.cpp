@@ -77,6 +77,11 @@ void check_bounds(const Node& node, double v, const Json& value, const std::stri
   }
 }
 
+/// Objects and maps drop their own bad members, so they are kept themselves.
+bool is_container(const Node& n) { return n.kind == Node::Kind::Object || n.kind == Node::Kind::Map; }
+
+// A value with an error of its own is left out of the result (an array with
+// one bad item, as a whole), so cross-field rules never reason from it.
 Json validate_object(const Node& node, const Json& value, const std::string& path, const ValidationContext& ctx,
                      Reporter& out) {
   Json result = Json::object();
@@ -94,14 +99,18 @@ Json validate_object(const Node& node, const Json& value, const std::string& pat
       out.add(join_path(path, key), "unknown_key", message);
       continue;
     }
-    result[key] = validate_node(*it->node, child, join_path(path, key), ctx, out);
+    const std::size_t before = out.errors().size();
+    Json checked = validate_node(*it->node, child, join_path(path, key), ctx, out);
+    if (out.errors().size() == before || is_container(*it->node)) result[key] = std::move(checked);
   }
   for (const Field& f : node.fields) {
     if (value.contains(f.name)) continue;
     if (f.required) {
       out.add(join_path(path, f.name), "required", "is required: " + f.description);
     } else if (f.default_value) {
-      result[f.name] = validate_node(*f.node, *f.default_value, join_path(path, f.name), ctx, out);
+      const std::size_t before = out.errors().size();
+      Json checked = validate_node(*f.node, *f.default_value, join_path(path, f.name), ctx, out);
+      if (out.errors().size() == before || is_container(*f.node)) result[f.name] = std::move(checked);
     }
   }
   return result;
@@ -247,6 +256,8 @@ void Reporter::add(std::string path, std::string rule, std::string message, cons
                                 value ? value_text(*value) : std::string{}});
 }
 
+void Reporter::add_error(ConfigError e) { errors_.push_back(std::move(e)); }
+
 std::string join_path(const std::string& parent, const std::string& key) {
   if (!is_identifier(key)) return parent + "[" + Json(key).dump() + "]";
   return parent.empty() ? key : parent + "." + key;
@@ -269,7 +280,9 @@ Json validate_node(const Node& node, const Json& value, const std::string& path,
           out.add(join_path(path, key), "key_pattern", "key must be " + node.key_meaning, nullptr);
           continue;
         }
-        result[key] = validate_node(*node.values, child, join_path(path, key), ctx, out);
+        const std::size_t before = out.errors().size();
+        Json checked = validate_node(*node.values, child, join_path(path, key), ctx, out);
+        if (out.errors().size() == before || is_container(*node.values)) result[key] = std::move(checked);
       }
       return result;
     }
@@ -342,6 +355,19 @@ Json validate_node(const Node& node, const Json& value, const std::string& path,
   return value;
 }
 
+void run_rule(const CrossRule& rule, const Json& doc, const ValidationContext& ctx, Reporter& out) {
+  // A rule reads the keys it spans with .at() and typed gets; when one of them
+  // is missing or of the wrong type, that key's own error is already reported
+  // and the rule has nothing sound to say, so it is skipped.
+  Reporter local(out.file());
+  try {
+    rule.check(doc, ctx, local);
+  } catch (const Json::exception&) {
+    return;
+  }
+  for (const ConfigError& e : local.errors()) out.add_error(e);
+}
+
 Validation validate(const DocumentSchema& schema, const Json& doc, const std::string& file,
                     const ValidationContext& ctx) {
   ValidationContext effective = ctx;
@@ -349,8 +375,8 @@ Validation validate(const DocumentSchema& schema, const Json& doc, const std::st
   Reporter out(file);
   Validation v;
   v.normalized = validate_node(*schema.root, doc, "", effective, out);
-  if (out.errors().empty()) {
-    for (const CrossRule& rule : schema.rules) rule.check(v.normalized, effective, out);
+  if (v.normalized.is_object()) {
+    for (const CrossRule& rule : schema.rules) run_rule(rule, v.normalized, effective, out);
   }
   v.errors = out.take();
   return v;

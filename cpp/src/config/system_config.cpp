@@ -107,18 +107,17 @@ SystemCheck check_system(const Json& system, const std::string& system_file, con
   Validation sys = validate(system_schema(), system, system_file, ctx);
   result.normalized = std::move(sys.normalized);
   result.errors = std::move(sys.errors);
-  const bool system_ok = result.errors.empty();
 
   if (result.normalized.is_object() && result.normalized.contains("symbols_file") && symbols != nullptr) {
     Validation sym = validate(symbols_schema(), *symbols, symbols_file, ctx);
     result.errors.insert(result.errors.end(), sym.errors.begin(), sym.errors.end());
-    if (sym.ok() && system_ok) {
+    if (sym.normalized.is_object() && sym.normalized.contains("symbols") && result.normalized.is_object()) {
       result.normalized.erase("symbols_file");
       result.normalized["symbols"] = sym.normalized.at("symbols");
       // The one rule that spans both files, reported against the symbol file.
       Reporter cross(symbols_file);
       for (const CrossRule& rule : system_schema().rules) {
-        if (rule.name == "symbols.max_position_within_risk") rule.check(result.normalized, ctx, cross);
+        if (rule.name == "symbols.max_position_within_risk") run_rule(rule, result.normalized, ctx, cross);
       }
       const ConfigErrors found = cross.take();
       result.errors.insert(result.errors.end(), found.begin(), found.end());

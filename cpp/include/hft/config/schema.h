@@ -118,6 +118,7 @@ class Reporter {
  public:
   explicit Reporter(std::string file) : file_(std::move(file)) {}
   void add(std::string path, std::string rule, std::string message, const Json* value = nullptr);
+  void add_error(ConfigError e);
   const ConfigErrors& errors() const noexcept { return errors_; }
   ConfigErrors take() { return std::move(errors_); }
   const std::string& file() const noexcept { return file_; }
@@ -128,8 +129,10 @@ class Reporter {
 };
 
 /// A rule that spans several keys (a core in two roles, a limit larger than
-/// the limit it sits under). It sees the document with defaults filled in and
-/// runs only when every key is individually valid.
+/// the limit it sits under). It sees the document with defaults filled in.
+/// It reads keys with `.at()` and typed gets: when a key it needs is missing
+/// or of the wrong type (already reported by the key's own node), the
+/// nlohmann exception skips the rule instead of reporting noise.
 struct CrossRule {
   std::string name;         ///< reported as the error's rule
   std::string description;  ///< exported with the schema
@@ -146,7 +149,9 @@ struct DocumentSchema {
 
 /// Outcome of validating one document.
 struct Validation {
-  Json normalized;  ///< the input with defaults filled in and paths expanded
+  /// The input with defaults filled in and paths expanded; keys whose values
+  /// have errors are left out.
+  Json normalized;
   ConfigErrors errors;
   bool ok() const noexcept { return errors.empty(); }
 };
@@ -155,6 +160,9 @@ struct Validation {
 /// becomes a ConfigError naming `file`.
 Validation validate(const DocumentSchema& schema, const Json& doc, const std::string& file,
                     const ValidationContext& ctx);
+
+/// Runs one cross-field rule, skipping it when its inputs are malformed.
+void run_rule(const CrossRule& rule, const Json& doc, const ValidationContext& ctx, Reporter& out);
 
 /// Validates one value against one node (used by cross-document checks).
 Json validate_node(const Node& node, const Json& value, const std::string& path, const ValidationContext& ctx,
