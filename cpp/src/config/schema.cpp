@@ -80,8 +80,16 @@ void check_bounds(const Node& node, double v, const Json& value, const std::stri
 /// Objects and maps drop their own bad members, so they are kept themselves.
 bool is_container(const Node& n) { return n.kind == Node::Kind::Object || n.kind == Node::Kind::Map; }
 
-// A value with an error of its own is left out of the result (an array with
-// one bad item, as a whole), so cross-field rules never reason from it.
+/// Validates `value` into `result[key]`. A value with an error of its own is
+/// left out (an array with one bad item, as a whole), so cross-field rules
+/// never reason from it.
+void put_checked(Json& result, const std::string& key, const Node& node, const Json& value, const std::string& path,
+                 const ValidationContext& ctx, Reporter& out) {
+  const std::size_t before = out.errors().size();
+  Json checked = validate_node(node, value, path, ctx, out);
+  if (out.errors().size() == before || is_container(node)) result[key] = std::move(checked);
+}
+
 Json validate_object(const Node& node, const Json& value, const std::string& path, const ValidationContext& ctx,
                      Reporter& out) {
   Json result = Json::object();
@@ -99,18 +107,14 @@ Json validate_object(const Node& node, const Json& value, const std::string& pat
       out.add(join_path(path, key), "unknown_key", message);
       continue;
     }
-    const std::size_t before = out.errors().size();
-    Json checked = validate_node(*it->node, child, join_path(path, key), ctx, out);
-    if (out.errors().size() == before || is_container(*it->node)) result[key] = std::move(checked);
+    put_checked(result, key, *it->node, child, join_path(path, key), ctx, out);
   }
   for (const Field& f : node.fields) {
     if (value.contains(f.name)) continue;
     if (f.required) {
       out.add(join_path(path, f.name), "required", "is required: " + f.description);
     } else if (f.default_value) {
-      const std::size_t before = out.errors().size();
-      Json checked = validate_node(*f.node, *f.default_value, join_path(path, f.name), ctx, out);
-      if (out.errors().size() == before || is_container(*f.node)) result[f.name] = std::move(checked);
+      put_checked(result, f.name, *f.node, *f.default_value, join_path(path, f.name), ctx, out);
     }
   }
   return result;
@@ -280,9 +284,7 @@ Json validate_node(const Node& node, const Json& value, const std::string& path,
           out.add(join_path(path, key), "key_pattern", "key must be " + node.key_meaning, nullptr);
           continue;
         }
-        const std::size_t before = out.errors().size();
-        Json checked = validate_node(*node.values, child, join_path(path, key), ctx, out);
-        if (out.errors().size() == before || is_container(*node.values)) result[key] = std::move(checked);
+        put_checked(result, key, *node.values, child, join_path(path, key), ctx, out);
       }
       return result;
     }

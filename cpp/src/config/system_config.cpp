@@ -111,7 +111,7 @@ SystemCheck check_system(const Json& system, const std::string& system_file, con
   if (result.normalized.is_object() && result.normalized.contains("symbols_file") && symbols != nullptr) {
     Validation sym = validate(symbols_schema(), *symbols, symbols_file, ctx);
     result.errors.insert(result.errors.end(), sym.errors.begin(), sym.errors.end());
-    if (sym.normalized.is_object() && sym.normalized.contains("symbols") && result.normalized.is_object()) {
+    if (sym.normalized.is_object() && sym.normalized.contains("symbols")) {
       result.normalized.erase("symbols_file");
       result.normalized["symbols"] = sym.normalized.at("symbols");
       // The one rule that spans both files, reported against the symbol file.
