@@ -18,4 +18,6 @@ PYBIND11_MODULE(_core, m) {
   auto cpu = m.def_submodule("cpu", "CPU placement");
   hft::bindings::bind_cpu(cpu);
   hft::bindings::bind_histogram(m);
+  auto audit = m.def_submodule("audit", "audit log: segment reader, writer, name tables");
+  hft::bindings::bind_audit(audit);
 }

@@ -41,4 +41,25 @@ void time_batches(benchmark::State& state, core::LatencyHistogram& ticks, Op&& o
   state.counters["timer_overhead_cycles"] = benchmark::Counter(static_cast<double>(overhead));
 }
 
+/// Times every call of `op(i)` on its own (fenced TSC reads around it, less
+/// their median cost), `warmup` calls untimed first. For operations of tens
+/// of ns and up, where a per-call distribution — its tail included — is
+/// what the goal is about.
+template <typename Op>
+void time_each(benchmark::State& state, core::LatencyHistogram& ticks, Op&& op, int warmup = 20'000) {
+  const std::uint64_t overhead = empty_region_ticks();
+  std::size_t i = 0;
+  for (int w = 0; w < warmup; ++w) op(i++);
+  ticks.reset();
+  for (auto _ : state) {
+    const std::uint64_t t0 = core::Clock::now_ordered();
+    op(i++);
+    const std::uint64_t t1 = core::Clock::now_ordered();
+    const std::uint64_t spent = t1 - t0;
+    ticks.record(spent > overhead ? spent - overhead : 0);
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["timer_overhead_cycles"] = benchmark::Counter(static_cast<double>(overhead));
+}
+
 }  // namespace hft::bench

@@ -184,11 +184,41 @@ SystemConfig to_system_config(const Json& n) {
   c.risk.max_order_notional = money(risk.at("max_order_notional"));
   c.risk.max_open_orders = risk.at("max_open_orders");
   c.risk.price_band_bps = risk.at("price_band_bps");
+  c.risk.max_total_position = risk.at("max_total_position");
+
+  const Json& kill = n.at("kill_switch");
+  const auto action = [](const Json& v) { return v == "halt" ? KillAction::Halt : KillAction::Reduce; };
+  c.kill_switch.flatten_on_halt = kill.at("flatten_on_halt");
+  c.kill_switch.reject_storm_count = kill.at("reject_storm_count");
+  c.kill_switch.reject_storm_window_ms = kill.at("reject_storm_window_ms");
+  c.kill_switch.market_data_stale_ms = kill.at("market_data_stale_ms");
+  const Json& actions = kill.at("actions");
+  c.kill_switch.on_daily_loss = action(actions.at("daily_loss"));
+  c.kill_switch.on_position_breach = action(actions.at("position_breach"));
+  c.kill_switch.on_reject_storm = action(actions.at("reject_storm"));
+  c.kill_switch.on_market_data_stale = action(actions.at("market_data_stale"));
+  c.kill_switch.on_venue_session_lost = action(actions.at("venue_session_lost"));
+  c.kill_switch.on_execution_anomaly = action(actions.at("execution_anomaly"));
+
+  const Json& trading = n.at("trading");
+  c.trading.order_capacity = trading.at("order_capacity");
+  c.trading.order_id_state_path = trading.at("order_id_state_path");
+  c.trading.mark_price = trading.at("mark_price") == "last" ? TradingConfig::Mark::Last : TradingConfig::Mark::Mid;
+  c.trading.fee_per_share = money(trading.at("fee_per_share"));
 
   const Json& logging = n.at("logging");
   c.logging.level = logging.at("level");
   c.logging.audit_log_path = logging.at("audit_log_path");
   c.logging.performance_log_path = logging.at("performance_log_path");
+  const Json& audit = logging.at("audit");
+  const std::string fsync = audit.at("fsync");
+  c.logging.audit.fsync = fsync == "never"         ? AuditConfig::Fsync::Never
+                          : fsync == "every_batch" ? AuditConfig::Fsync::EveryBatch
+                                                   : AuditConfig::Fsync::Interval;
+  c.logging.audit.fsync_interval_ms = audit.at("fsync_interval_ms");
+  c.logging.audit.segment_size_mb = audit.at("segment_size_mb");
+  c.logging.audit.on_ring_full =
+      audit.at("on_ring_full") == "drop" ? AuditConfig::RingFull::Drop : AuditConfig::RingFull::Block;
 
   for (const auto& [symbol, e] : n.at("symbols").items()) {
     SymbolConfig s;

@@ -34,6 +34,8 @@ NodePtr symbols_map() {
       .doc("instruments the engine trades, keyed by ticker");
 }
 
+NodeBuilder kill_action() { return one_of({"reduce", "halt"}); }
+
 std::vector<int> ints(const Json& a) { return a.get<std::vector<int>>(); }
 
 // ---- cross-field rules ------------------------------------------------------
@@ -155,6 +157,7 @@ void check_risk_limits(const Json& doc, const ValidationContext&, Reporter& out)
   };
   over("max_order_quantity", "max_position_size");
   over("max_order_notional", "max_notional_exposure");
+  over("max_position_size", "max_total_position");
 }
 
 void check_log_paths(const Json& doc, const ValidationContext&, Reporter& out) {
@@ -246,14 +249,64 @@ DocumentSchema make_system_schema() {
                    optional("max_open_orders", integer().min(1).max(1e6), 100, "open orders at once"),
                    optional("price_band_bps", integer().min(1).max(10000), 500,
                             "fat-finger band around the reference price, in basis points"),
+                   optional("max_total_position", integer().min(1).max(kMaxShares), 50000,
+                            "largest sum of absolute positions across instruments, in shares, counting open orders"),
                }),
                "pre-trade risk limits"),
+      optional("kill_switch",
+               object({
+                   optional("flatten_on_halt", boolean(), false,
+                            "after cancel-all on HALTED, send orders that close every position"),
+                   optional("reject_storm_count", integer().min(1).max(1e6), 20,
+                            "this many risk rejects within reject_storm_window_ms trips the kill switch"),
+                   optional("reject_storm_window_ms", integer().min(1).max(3.6e6), 1000, "reject storm window"),
+                   optional("market_data_stale_ms", integer().min(1).max(3.6e6), 5000,
+                            "no market data for this long trips the kill switch"),
+                   optional("actions",
+                            object({
+                                optional("daily_loss", kill_action(), "halt", "on max_daily_loss"),
+                                optional("position_breach", kill_action(), "reduce",
+                                         "on a position beyond its limit (after a fill)"),
+                                optional("reject_storm", kill_action(), "halt", "on a reject storm"),
+                                optional("market_data_stale", kill_action(), "reduce", "on stale market data"),
+                                optional("venue_session_lost", kill_action(), "halt", "on losing the order session"),
+                                optional("execution_anomaly", kill_action(), "halt",
+                                         "on an overfill or a fill for an order already done"),
+                            }),
+                            Json::object(),
+                            "reduce: only position-reducing orders pass; halt: nothing passes, open orders cancelled"),
+               }),
+               Json::object(), "automatic and manual trading stop"),
+      optional(
+          "trading",
+          object({
+              optional("order_capacity", integer().min(16).max(1 << 24), 65536,
+                       "orders kept in memory (open and recently done); preallocated at start"),
+              optional("order_id_state_path", path(), "${HFT_STATE_DIR:-/var/lib/hft}/order_id.state",
+                       "file holding the order-id session prefix, so ids stay unique across restarts"),
+              optional("mark_price", one_of({"mid", "last"}), "mid",
+                       "price unrealised PnL is marked to: book mid or last trade"),
+              optional("fee_per_share", money().min(-1).max(1), 0, "fee charged per filled share (negative: a rebate)"),
+          }),
+          Json::object(), "order management and position keeping"),
       required("logging",
                object({
                    optional("level", one_of({"trace", "debug", "info", "warning", "error", "critical"}), "info",
                             "log level"),
                    required("audit_log_path", path(), "binary audit log of every decision"),
                    required("performance_log_path", path(), "latency and throughput records"),
+                   optional("audit",
+                            object({
+                                optional("fsync", one_of({"never", "interval", "every_batch"}), "interval",
+                                         "when the audit writer forces records to disk"),
+                                optional("fsync_interval_ms", integer().min(1).max(60000), 100,
+                                         "fsync period with fsync = interval"),
+                                optional("segment_size_mb", integer().min(1).max(65536), 64,
+                                         "a new segment file starts past this size"),
+                                optional("on_ring_full", one_of({"block", "drop"}), "block",
+                                         "block: the hot thread waits for the writer; drop: count and go on"),
+                            }),
+                            Json::object(), "audit writer"),
                }),
                "logs"),
       optional("symbols_file", path(), "symbol configuration file, relative to this file"),

@@ -172,6 +172,38 @@ TEST(SystemConfig, RiskValuesOutOfRange) {
             "risk.max_orders_per_second maximum; risk.max_position_size minimum");
 }
 
+TEST(SystemConfig, TradingSectionsHaveDefaults) {
+  const SystemCheck c = check(base());
+  ASSERT_TRUE(c.ok()) << to_string(c.errors);
+  const SystemConfig& s = *c.config;
+  EXPECT_EQ(s.risk.max_total_position, 50000);
+  EXPECT_EQ(s.kill_switch.reject_storm_count, 20);
+  EXPECT_EQ(s.kill_switch.on_daily_loss, KillAction::Halt);
+  EXPECT_EQ(s.kill_switch.on_position_breach, KillAction::Reduce);
+  EXPECT_EQ(s.trading.order_capacity, 65536);
+  EXPECT_EQ(s.trading.mark_price, TradingConfig::Mark::Mid);
+  EXPECT_EQ(s.trading.fee_per_share.raw, 0);
+  EXPECT_EQ(s.logging.audit.fsync, AuditConfig::Fsync::Interval);
+  EXPECT_EQ(s.logging.audit.on_ring_full, AuditConfig::RingFull::Block);
+}
+
+TEST(SystemConfig, TradingSectionsAreValidated) {
+  Json d = base();
+  d["kill_switch"] = {{"actions", {{"daily_loss", "stop"}}}, {"reject_storm_count", 0}};
+  d["trading"] = {{"order_capacity", 8}, {"mark_price", "vwap"}, {"fee_per_share", 0.00001}};
+  d["logging"]["audit"] = {{"on_ring_full", "wait"}, {"segment_mb", 1}};
+  EXPECT_EQ(rules(check(d)),
+            "kill_switch.actions.daily_loss enum; kill_switch.reject_storm_count minimum; "
+            "logging.audit.on_ring_full enum; logging.audit.segment_mb unknown_key; "
+            "trading.fee_per_share fixed_point; trading.mark_price enum; trading.order_capacity minimum");
+}
+
+TEST(SystemConfig, PerInstrumentLimitWithinTheTotal) {
+  Json d = base();
+  d["risk"]["max_total_position"] = 5000;
+  EXPECT_EQ(rules(check(d)), "risk.max_position_size risk.order_within_limits");
+}
+
 TEST(SystemConfig, SchemaVersionIsChecked) {
   Json d = base();
   d["schema_version"] = 2;

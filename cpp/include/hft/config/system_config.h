@@ -53,12 +53,49 @@ struct RiskConfig {
   core::Price max_order_notional;
   std::int64_t max_open_orders{0};
   std::int64_t price_band_bps{0};
+  std::int64_t max_total_position{0};  ///< gross shares across instruments, open orders included
+};
+
+/// What a kill-switch trigger does: stop only risk-increasing orders, or all.
+enum class KillAction { Reduce, Halt };
+
+struct KillSwitchConfig {
+  bool flatten_on_halt{false};
+  std::int64_t reject_storm_count{0};
+  std::int64_t reject_storm_window_ms{0};
+  std::int64_t market_data_stale_ms{0};
+  KillAction on_daily_loss{KillAction::Halt};
+  KillAction on_position_breach{KillAction::Reduce};
+  KillAction on_reject_storm{KillAction::Halt};
+  KillAction on_market_data_stale{KillAction::Reduce};
+  KillAction on_venue_session_lost{KillAction::Halt};
+  KillAction on_execution_anomaly{KillAction::Halt};
+};
+
+/// Order management: store size, id persistence, marking and fees.
+struct TradingConfig {
+  enum class Mark { Mid, Last };
+  std::int64_t order_capacity{0};
+  std::string order_id_state_path;
+  Mark mark_price{Mark::Mid};
+  core::Price fee_per_share;  ///< charged on every fill; negative for a rebate
+};
+
+/// The audit log's writer: durability and what to do when the ring is full.
+struct AuditConfig {
+  enum class Fsync { Never, Interval, EveryBatch };
+  enum class RingFull { Block, Drop };
+  Fsync fsync{Fsync::Interval};
+  std::int64_t fsync_interval_ms{100};
+  std::int64_t segment_size_mb{64};
+  RingFull on_ring_full{RingFull::Block};
 };
 
 struct LoggingConfig {
   std::string level{"info"};
   std::string audit_log_path;
   std::string performance_log_path;
+  AuditConfig audit;
 };
 
 struct SymbolConfig {
@@ -75,6 +112,8 @@ struct SystemConfig {
   NetworkConfig network;
   CpuConfig cpu;
   RiskConfig risk;
+  KillSwitchConfig kill_switch;
+  TradingConfig trading;
   LoggingConfig logging;
   std::vector<SymbolConfig> symbols;  ///< sorted by symbol
 };

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "hft/core/types.h"
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <x86intrin.h>
 #define HFT_HAVE_TSC 1
@@ -15,9 +17,6 @@
 #endif
 
 namespace hft::core {
-
-// GCC and Clang both provide 128-bit integers; __extension__ keeps -Wpedantic quiet.
-__extension__ using uint128 = unsigned __int128;
 
 /// Raw timestamp counter reads. On x86 these are `rdtsc` variants; elsewhere
 /// they fall back to CLOCK_MONOTONIC_RAW nanoseconds so the rest of the code

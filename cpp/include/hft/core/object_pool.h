@@ -62,6 +62,12 @@ class ObjectPool {
   std::uint32_t index_of(const T* p) const noexcept {
     return static_cast<std::uint32_t>(reinterpret_cast<const Slot*>(p) - storage_.get());
   }
+  /// The object at `index`, which the caller knows is live (an index it got
+  /// from `index_of` and has not released).
+  T& operator[](std::uint32_t index) noexcept { return *ptr(index); }
+  const T& operator[](std::uint32_t index) const noexcept {
+    return *std::launder(reinterpret_cast<const T*>(storage_[index].bytes));
+  }
   /// The live object at `index`, or nullptr.
   T* at(std::uint32_t index) noexcept { return index < capacity_ && storage_[index].live ? ptr(index) : nullptr; }
 

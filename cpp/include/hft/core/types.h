@@ -10,6 +10,11 @@
 
 namespace hft::core {
 
+/// 128-bit integers (a GCC/Clang extension) for intermediate products that
+/// can pass 2^63: price × quantity × quantity, ticks × multiplier.
+__extension__ using int128 = __int128;
+__extension__ using uint128 = unsigned __int128;
+
 /// A price in fixed-point units of 1e-4 (the ITCH 5.0 `Price(4)` scale).
 /// Plain integer inside so it can be copied into packets and SPSC slots.
 struct Price {
