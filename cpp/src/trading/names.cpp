@@ -45,6 +45,7 @@ constexpr std::array<std::string_view, kRejectReasonCount> kRejectNames{
     "order_not_live",
     "request_pending",
     "nothing_to_replace",
+    "invalid_client_order_id",
 };
 
 constexpr std::array<std::string_view, kAnomalyCount> kAnomalyNames{

@@ -169,6 +169,9 @@ bool OrderManager::seen_exec(std::uint64_t exec_id) noexcept {
 SubmitResult OrderManager::submit(const OrderRequest& req, Price risk_price, std::uint64_t tsc) noexcept {
   OrderId id = req.cl_ord_id;
   if (id.value != 0) {
+    // Generated ids carry a session >= 1; a caller's id must stay out of
+    // that space or a later generated id could repeat it.
+    if (OrderIdGenerator::session_of(id) != 0) return {RejectReason::InvalidClientOrderId, nullptr};
     if (by_id_.contains(id.value)) return {RejectReason::DuplicateClientOrderId, nullptr};
   }
   if (!has_room(1)) return {RejectReason::OrderStoreFull, nullptr};
@@ -190,7 +193,11 @@ SubmitResult OrderManager::submit(const OrderRequest& req, Price risk_price, std
   o->stop_price = req.stop_price;
   o->risk_price = risk_price;
   o->tsc_created = tsc;
-  by_id_.insert(id.value, pool_.index_of(o));
+  o->flatten = req.flatten;
+  if (!by_id_.insert(id.value, pool_.index_of(o))) {
+    pool_.release(o);  // unreachable while ids are unique; never store an order we cannot find
+    return {RejectReason::DuplicateClientOrderId, nullptr};
+  }
   link_live(*o);
   add_exposure(*o, +1);
   ++counters_.submitted;
@@ -314,9 +321,12 @@ ApplyResult OrderManager::apply(const ExecutionReport& r) noexcept {
     if (o == nullptr) return anomaly(Anomaly::UnknownOrder, r, nullptr, true);
     if (o->symbol != r.symbol || o->side != r.side) return anomaly(Anomaly::FieldMismatch, r, o, true);
     if (is_terminal(o->state)) return anomaly(Anomaly::FillAfterDone, r, o, true);
+    // A stop we still hold was never sent: the venue cannot have traded it.
+    if (is_local_stop(*o)) return anomaly(Anomaly::InvalidTransition, r, o, true);
     return apply_trade(*o, r);
   }
   if (o == nullptr) return anomaly(Anomaly::UnknownOrder, r, nullptr, false);
+  if (is_local_stop(*o)) return anomaly(Anomaly::InvalidTransition, r, o, false);
 
   const OrderState s = o->state;
   const bool pending_request = s == OrderState::PendingCancel || s == OrderState::PendingReplace;
@@ -449,7 +459,9 @@ ApplyResult OrderManager::apply_replaced(Order& old, const ExecutionReport& r) n
   n->risk_price = prev.risk_price;
   n->quantity = prev.pending_quantity;
   n->cum = prev.cum;
-  n->leaves = Qty{prev.pending_quantity.value - prev.cum.value};
+  // Fills on the old terms may have reached the new quantity: FIX then has
+  // the venue ack the replace with nothing left, and the order is done.
+  n->leaves = Qty{std::max<std::int64_t>(0, prev.pending_quantity.value - prev.cum.value)};
   n->price = prev.pending_price;
   n->fill_notional = prev.fill_notional;
   n->state = local ? OrderState::PendingNew : (prev.cum.value > 0 ? OrderState::PartiallyFilled : OrderState::New);
@@ -457,11 +469,17 @@ ApplyResult OrderManager::apply_replaced(Order& old, const ExecutionReport& r) n
   n->tsc_created = prev.tsc_created;
   n->tsc_acked = local ? 0 : r.tsc;
   n->tsc_last_fill = prev.tsc_last_fill;
+  // The new id came from our generator and caller ids live outside its
+  // space, so it is not in the index yet.
   by_id_.insert(n->cl_ord_id.value, pool_.index_of(n));
   link_live(*n);
   add_exposure(*n, +1);
   ++counters_.replaced;
   audit(AuditType::Replaced, *n, prev.cl_ord_id.value, n->price, n->leaves, 0, r.tsc);
+  if (n->leaves.value == 0) {
+    ++counters_.filled_orders;
+    finish(*n, OrderState::Filled, r.tsc);
+  }
   if (r.cl_ord_id.value != 0 && r.cl_ord_id != n->cl_ord_id) {
     return anomaly(Anomaly::FieldMismatch, r, n, false);
   }

@@ -17,6 +17,23 @@ bool is_breach(const Position& p, const InstrumentLimits& limits) noexcept {
   return std::llabs(p.net) > limits.max_position;
 }
 
+// A reject storm is a strategy (or venue) misbehaving. The kill switch's own
+// refusals are its effect, not more evidence, and a refused cancel is an
+// order that finished first (a cancel racing a fill): counting either would
+// turn REDUCING into HALTED, or block resume, on ordinary traffic.
+bool counts_for_storm(RejectReason why) noexcept {
+  switch (why) {
+    case RejectReason::KillSwitchHalted:
+    case RejectReason::KillSwitchReducing:
+    case RejectReason::UnknownOrder:
+    case RejectReason::OrderNotLive:
+    case RejectReason::RequestPending:
+      return false;
+    default:
+      return true;
+  }
+}
+
 }  // namespace
 
 TradingCore::TradingCore(const TradingSettings& settings, OrderIdGenerator ids, OrderGateway& gateway, AuditSink& audit,
@@ -47,7 +64,9 @@ void TradingCore::reject(RejectReason why, const OrderRequest& req, OrderId abou
   r.symbol = static_cast<std::uint16_t>(req.symbol.value);
   r.reason = static_cast<std::uint16_t>(why);
   audit_.record(r);
-  if (storm_.on_reject(tsc)) trip(KillTrigger::RejectStorm, level_for(KillTrigger::RejectStorm), tsc, 0);
+  if (counts_for_storm(why) && storm_.on_reject(tsc)) {
+    trip(KillTrigger::RejectStorm, level_for(KillTrigger::RejectStorm), tsc, 0);
+  }
 }
 
 SubmitResult TradingCore::submit(const OrderRequest& request, std::uint64_t tsc) noexcept {
@@ -131,8 +150,11 @@ void TradingCore::on_timer(std::uint64_t tsc) noexcept {
 // ---- venue ---------------------------------------------------------------------
 
 ApplyResult TradingCore::on_execution_report(const ExecutionReport& report) noexcept {
-  const ApplyResult r = orders_.apply(report);
+  ApplyResult r = orders_.apply(report);
   const std::uint64_t tsc = report.tsc;
+  // By id from here on: tripping the kill switch below can submit flatten
+  // orders, and making room for one may reuse the slot `r.order` points to.
+  const OrderId about = r.order != nullptr ? r.order->cl_ord_id : OrderId{};
   if (r.fill.valid) {
     const InstrumentLimits& limits = risk_.instrument(r.fill.symbol);
     const bool was_breached = is_breach(positions_.at(r.fill.symbol), limits);
@@ -152,31 +174,33 @@ ApplyResult TradingCore::on_execution_report(const ExecutionReport& report) noex
       trip(KillTrigger::ExecutionAnomaly, KillLevel::Halt, tsc, r.fill.quantity.value);
     }
   }
-  switch (r.anomaly) {
-    case Anomaly::UnknownOrder:
-    case Anomaly::FillAfterDone:
-    case Anomaly::Overfill:
-    case Anomaly::FieldMismatch:
-      // Shares we did not expect to own: stop and let a person look.
-      if (r.fill.valid) {
-        trip(KillTrigger::ExecutionAnomaly, level_for(KillTrigger::ExecutionAnomaly), tsc, r.fill.quantity.value);
-      }
-      break;
-    default:
-      break;
+  // Shares we did not expect to own (a fill the order's state refused), or
+  // a fill we could not book at all: stop and let a person look.
+  if ((r.anomaly != Anomaly::None && r.fill.valid) || r.anomaly == Anomaly::InvalidFill) {
+    trip(KillTrigger::ExecutionAnomaly, level_for(KillTrigger::ExecutionAnomaly), tsc, report.last_qty.value);
   }
   if (report.kind == ExecKind::Rejected && r.anomaly == Anomaly::None) {
     if (storm_.on_reject(tsc)) {
       trip(KillTrigger::RejectStorm, level_for(KillTrigger::RejectStorm), tsc, 0);
     }
   }
-  // While halted, an order that became cancellable (acked after the halt,
-  // or its replace answered) is cancelled as soon as we hear of it.
-  if (kill_.state() == KillState::Halted && r.order != nullptr && is_live(r.order->state) &&
-      r.order->state != OrderState::PendingCancel && r.order->state != OrderState::PendingReplace) {
-    if (orders_.cancel(r.order->cl_ord_id, tsc).reason == RejectReason::None) ++counters_.kill_cancels;
+  r.order = orders_.find(about);
+  // An order that became cancellable while the switch is tripped (acked
+  // after the trip, its replace or cancel answered) is cancelled as soon as
+  // we hear of it, if the state would have cancelled it.
+  const Order* o = r.order;
+  if (kill_.state() != KillState::Active && o != nullptr && is_live(o->state) && !o->flatten &&
+      o->state != OrderState::PendingCancel && o->state != OrderState::PendingReplace &&
+      (kill_.state() == KillState::Halted || adds_to_position(*o))) {
+    if (orders_.cancel(o->cl_ord_id, tsc).reason == RejectReason::None) ++counters_.kill_cancels;
+    r.order = orders_.find(about);
   }
   return r;
+}
+
+bool TradingCore::adds_to_position(const Order& o) const noexcept {
+  const std::int64_t pos = positions_.at(o.symbol).net;
+  return o.side == Side::Buy ? pos >= 0 : pos <= 0;
 }
 
 void TradingCore::on_venue_session(bool up, std::uint64_t tsc) noexcept {
@@ -257,12 +281,7 @@ void TradingCore::trip(KillTrigger trigger, KillLevel level, std::uint64_t tsc, 
     }
   } else {
     // REDUCING: orders that would add to a position go; reducing ones stay.
-    const std::size_t n = orders_.cancel_where(
-        [this](const Order& o) {
-          const std::int64_t pos = positions_.at(o.symbol).net;
-          return o.side == Side::Buy ? pos >= 0 : pos <= 0;
-        },
-        tsc);
+    const std::size_t n = orders_.cancel_where([this](const Order& o) { return adds_to_position(o); }, tsc);
     counters_.kill_cancels += n;
     kill_step(KillStepKind::ReduceCancelsIssued, trigger, started, n);
   }
@@ -283,6 +302,7 @@ void TradingCore::flatten(std::uint64_t tsc) noexcept {
     req.type = OrderType::Market;
     req.tif = TimeInForce::Ioc;
     req.quantity = Qty{qty};
+    req.flatten = true;
     if (orders_.submit(req, p.mark, tsc).reason == RejectReason::None) ++counters_.flatten_orders;
   }
 }

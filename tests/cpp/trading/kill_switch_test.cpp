@@ -3,6 +3,8 @@
 // refused.
 #include "hft/trading/kill_switch.h"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "trading/core_fixture.h"
@@ -306,6 +308,83 @@ TEST_F(FlattenCoreTest, HaltSendsClosingOrdersForEveryPosition) {
   const AuditRecord* step = audit.last(AuditType::KillStep);
   EXPECT_EQ(step->qty, static_cast<std::int32_t>(KillStepKind::FlattenSent));
   EXPECT_EQ(step->order_id, 2u);
+}
+
+TEST_F(CoreTest, ReducingCancelsAnAddingOrderOnceItsReplaceIsAnswered) {
+  const OrderId a = buy(10).order->cl_ord_id;
+  ack(a);
+  const RequestResult rep = core.replace(a, Price{100 * kDollar}, Qty{20}, ++now);
+  ASSERT_EQ(rep.reason, RejectReason::None);
+  core.kill(KillLevel::Reduce, ++now);
+  EXPECT_EQ(core.orders().find(a)->state, OrderState::PendingReplace);
+  ExecutionReport done = report(ExecKind::Replaced, a);
+  done.orig_cl_ord_id = a;
+  done.cl_ord_id = rep.request_id;
+  core.on_execution_report(done);
+  EXPECT_EQ(core.orders().find(rep.request_id)->state, OrderState::PendingCancel);
+}
+
+TEST_F(CoreTest, TheSwitchsOwnRefusalsAreNoRejectStorm) {
+  core.kill(KillLevel::Reduce, ++now);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(buy(1).reason, RejectReason::KillSwitchReducing);
+  EXPECT_EQ(state(), KillState::Reducing) << "refusals by the switch do not escalate it";
+  EXPECT_TRUE(core.resume(++now).resumed);
+}
+
+TEST_F(CoreTest, CancelsThatLostTheRaceToAFillAreNoRejectStorm) {
+  for (int i = 0; i < 10; ++i) {
+    const OrderId id = trade(Side::Buy, 1);
+    EXPECT_EQ(core.cancel(id, ++now).reason, RejectReason::OrderNotLive);
+  }
+  EXPECT_EQ(state(), KillState::Active);
+}
+
+TEST_F(CoreTest, AFillTheCoreCannotBookHalts) {
+  const OrderId id = buy(10).order->cl_ord_id;
+  ack(id);
+  fill(id, 5, 0);  // no price
+  EXPECT_EQ(state(), KillState::Halted);
+  EXPECT_EQ(core.kill_switch().last_trigger(), KillTrigger::ExecutionAnomaly);
+  EXPECT_EQ(core.positions().at(SymbolId{0}).net, 0);
+}
+
+class TightFlattenCoreTest : public CoreTest {
+ protected:
+  static TradingSettings settings() {
+    TradingSettings s = small_settings();
+    s.kill.flatten_on_halt = true;
+    s.order_capacity = 3;
+    return s;
+  }
+  TightFlattenCoreTest() : CoreTest(settings()) {}
+};
+
+// The fill that trips the switch finishes its order; the flatten order may
+// then take that order's slot. The core must not mistake one for the other.
+TEST_F(TightFlattenCoreTest, TheFlattenOrderIsNeverCancelledByTheHaltItServes) {
+  const OrderId r1 = buy(1).order->cl_ord_id;
+  const OrderId r2 = sell(1).order->cl_ord_id;
+  ack(r1);
+  ack(r2);
+  const OrderId a = buy(10).order->cl_ord_id;
+  ack(a);
+  gateway.sent.clear();
+  const ApplyResult r = fill(a, 15);  // overfill: execution anomaly, HALT, flatten
+  EXPECT_EQ(state(), KillState::Halted);
+  ASSERT_EQ(gateway.count(Kind::New), 1u);
+  const SentMessage flatten =
+      *std::find_if(gateway.sent.begin(), gateway.sent.end(), [](const SentMessage& m) { return m.kind == Kind::New; });
+  EXPECT_EQ(flatten.side, Side::Sell);
+  EXPECT_EQ(flatten.quantity, Qty{15});
+  for (const SentMessage& m : gateway.sent) {
+    if (m.kind == Kind::Cancel) {
+      EXPECT_NE(m.cl_ord_id, flatten.cl_ord_id);
+    }
+  }
+  EXPECT_TRUE(r.order == nullptr || r.order->cl_ord_id == a) << "the result names the filled order, or none";
+  // Its ack while HALTED does not cancel it either.
+  ack(flatten.cl_ord_id);
+  EXPECT_EQ(core.orders().find(flatten.cl_ord_id)->state, OrderState::New);
 }
 
 }  // namespace

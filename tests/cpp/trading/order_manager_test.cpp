@@ -331,5 +331,42 @@ TEST_F(OmsTest, EveryEventLeavesAnAuditRecord) {
   EXPECT_EQ(canceled->state, static_cast<std::uint8_t>(OrderState::Canceled));
 }
 
+TEST_F(OmsTest, AReplaceAckedAfterFillsReachedTheNewQuantityLeavesTheOrderDone) {
+  const OrderId id = submit(Side::Buy, 100);
+  ack(id);
+  const RequestResult r = oms.replace(id, kPx, Qty{50}, kPx, ++clock);
+  fill(id, 80);  // on the old terms, before the venue replaced
+  answer(ExecKind::Replaced, id, r.request_id);
+  const Order* n = oms.find(r.request_id);
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->state, OrderState::Filled);
+  EXPECT_EQ(n->leaves, Qty{0});
+  EXPECT_EQ(n->cum, Qty{80});
+  EXPECT_EQ(oms.live_orders(), 0u);
+  EXPECT_EQ(oms.exposure(SymbolId{0}).buy_qty, 0);
+  EXPECT_EQ(oms.total_open_qty(), 0);
+  EXPECT_EQ(oms.cancel_all(++clock), 0u) << "nothing left to cancel";
+}
+
+TEST_F(OmsTest, CallerIdsInTheGeneratorsSpaceAreRefused) {
+  OrderRequest r;
+  r.quantity = Qty{10};
+  r.price = kPx;
+  r.cl_ord_id = OrderId{(std::uint64_t{7} << 40) | 1};  // what the generator issues next
+  EXPECT_EQ(oms.submit(r, kPx, 1).reason, RejectReason::InvalidClientOrderId);
+  const OrderId generated = submit();
+  EXPECT_EQ(generated.value, (std::uint64_t{7} << 40) | 1);
+}
+
+TEST_F(OmsTest, AReportForAStopStillHeldLocallyIsAnAnomaly) {
+  const OrderId id = submit(Side::Buy, 100, Price{}, OrderType::Stop, Price{1'010'000});
+  EXPECT_EQ(ack(id).anomaly, Anomaly::InvalidTransition);
+  const ApplyResult f = fill(id, 10);
+  EXPECT_EQ(f.anomaly, Anomaly::InvalidTransition);
+  EXPECT_TRUE(f.fill.valid) << "booked all the same: the venue says it traded";
+  EXPECT_EQ(state(id), OrderState::PendingNew);
+  EXPECT_EQ(oms.on_trade(SymbolId{0}, Price{1'010'000}, ++clock, [](const Order&) { return RejectReason::None; }), 1u);
+}
+
 }  // namespace
 }  // namespace hft::trading::test

@@ -55,6 +55,7 @@ struct Order {
   /// State to return to when a pending cancel/replace is refused.
   OrderState state_before_request{OrderState::PendingNew};
   bool stop_triggered{false};  ///< a local stop whose trigger price traded
+  bool flatten{false};         ///< the kill switch's closing order
   Qty quantity;                ///< total ordered
   Qty leaves;                  ///< still open
   Qty cum;                     ///< filled so far

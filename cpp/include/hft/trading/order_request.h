@@ -20,6 +20,9 @@ struct OrderRequest {
   Price price;       ///< limit price; 0 for Market and Stop
   Price stop_price;  ///< trigger for Stop and StopLimit; 0 otherwise
   OrderId cl_ord_id;
+  /// Sent by the kill switch to close a position: exempt from the
+  /// cancel-on-sight rule of HALTED.
+  bool flatten{false};
 };
 
 /// Where accepted requests go: the FIX encoder and order session in the

@@ -44,8 +44,11 @@ enum class RejectReason : std::uint16_t {
   OrderNotLive = 26,      ///< cancel/replace of an order that is done
   RequestPending = 27,    ///< a cancel or replace for this order is still unanswered
   NothingToReplace = 28,  ///< replace with the same price and quantity
+  /// A caller-supplied client order id inside the generator's space (a
+  /// non-zero session in the top 24 bits), where it could collide.
+  InvalidClientOrderId = 29,
 };
-inline constexpr std::uint16_t kRejectReasonCount = 29;
+inline constexpr std::uint16_t kRejectReasonCount = 30;
 
 /// An execution report the OMS refused to apply to the order's state.
 enum class Anomaly : std::uint16_t {

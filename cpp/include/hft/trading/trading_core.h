@@ -95,6 +95,7 @@ class TradingCore {
   void check_after_fill(SymbolId symbol, std::uint64_t tsc) noexcept;
   void check_loss(std::uint64_t tsc) noexcept;
   bool position_breached() const noexcept;
+  bool adds_to_position(const Order& o) const noexcept;
   KillLevel level_for(KillTrigger t) const noexcept { return settings_.kill.level[static_cast<std::size_t>(t)]; }
 
   TradingSettings settings_;
