@@ -8,5 +8,6 @@ void bind_clock(pybind11::module_& m);
 void bind_config(pybind11::module_& m);
 void bind_cpu(pybind11::module_& m);
 void bind_histogram(pybind11::module_& m);
+void bind_market_data(pybind11::module_& m);
 void bind_audit(pybind11::module_& m);
 }  // namespace hft::bindings

@@ -20,4 +20,6 @@ PYBIND11_MODULE(_core, m) {
   hft::bindings::bind_histogram(m);
   auto audit = m.def_submodule("audit", "audit log: segment reader, writer, name tables");
   hft::bindings::bind_audit(audit);
+  auto market_data = m.def_submodule("market_data", "ITCH feeds: synthetic generation and replay into books");
+  hft::bindings::bind_market_data(market_data);
 }

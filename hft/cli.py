@@ -9,12 +9,10 @@ from __future__ import annotations
 import json
 import sys
 import time
-from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -23,21 +21,8 @@ from hft import audit as audit_mod
 from hft import clock as clock_mod
 from hft import config as config_mod
 from hft._core import build_description
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    CHECK_FAILED = 1
-    USAGE = 2
-    RUNTIME = 3
-
-
-console = Console()
-err_console = Console(stderr=True)
-
-
-def _emit_json(payload: Any) -> None:
-    click.echo(json.dumps(payload, indent=2, sort_keys=False))
+from hft.cli_support import ExitCode, console, emit_json, err_console
+from hft.feed_cli import replay, synth
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,7 +37,7 @@ def version(as_json: bool) -> None:
     """Print the package version and how the native core was built."""
     info = {"version": __version__, "build": build_description(), "python": sys.version.split()[0]}
     if as_json:
-        _emit_json(info)
+        emit_json(info)
     else:
         click.echo(f"hft {info['version']} ({info['build']}; Python {info['python']})")
 
@@ -79,7 +64,7 @@ def config_check(files: tuple[Path, ...], kind: str | None, cpu_count: int | Non
     results = [config_mod.check_file(f, kind, cpu_count or 0) for f in files]
     ok = all(r.ok for r in results)
     if as_json:
-        _emit_json({"ok": ok, "files": [r.to_dict() for r in results]})
+        emit_json({"ok": ok, "files": [r.to_dict() for r in results]})
     else:
         for r in results:
             if r.ok:
@@ -123,7 +108,7 @@ def config_render(file: Path, output: Path | None) -> None:
 @click.argument("kind", type=click.Choice(config_mod.KINDS), default="system")
 def config_schema(kind: str) -> None:
     """Print the JSON Schema of KIND (system or symbols), for editors and docs."""
-    _emit_json(config_mod.json_schema(kind))
+    emit_json(config_mod.json_schema(kind))
 
 
 @cli.command()
@@ -149,7 +134,7 @@ def clock(window_ms: float, samples: int, as_json: bool) -> None:
     """
     if as_json:
         report = clock_mod.calibrate(window_ms, samples)
-        _emit_json(report.to_dict())
+        emit_json(report.to_dict())
     else:
         with Progress(
             TextColumn("calibrating TSC"),
@@ -279,7 +264,7 @@ def _audit_read(
     result = audit_mod.read(files, since=since, order=order_id)
     report = result.report
     if as_json:
-        _emit_json(
+        emit_json(
             {
                 "records": [e.to_dict() for e in result.entries],
                 "report": report.to_dict(),
@@ -335,6 +320,10 @@ def main() -> None:
     except OSError as exc:
         err_console.print(f"hft: {exc}")
         sys.exit(ExitCode.RUNTIME)
+
+
+cli.add_command(synth)
+cli.add_command(replay)
 
 
 if __name__ == "__main__":
