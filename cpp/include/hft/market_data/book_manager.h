@@ -134,6 +134,8 @@ class BookManager {
   };
   Entry* entry(std::uint16_t locate) noexcept;
   void after(std::uint16_t locate, Entry& e, const BookUpdate& u) noexcept;
+  /// Prefetches for the message at `at` (if complete); returns the next offset.
+  std::size_t prefetch_at(const std::uint8_t* data, std::size_t size, std::size_t at) const noexcept;
   void trade(std::uint16_t locate, Entry& e, Price price, std::uint32_t shares, Side aggressor,
              TradeKind kind) noexcept;
 
