@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
@@ -45,7 +46,9 @@ void write_synthetic(const std::string& path, std::uint64_t seed, std::uint64_t 
 }
 
 py::list levels(const market_data::OrderBook& book, core::Side side, std::size_t depth) {
-  std::vector<market_data::Level> out(depth);
+  // Never more room than the side has levels: --depth is user input.
+  std::vector<market_data::Level> out(std::min(depth, book.levels(side)));
+  depth = out.size();
   const std::size_t n = book.depth(side, depth, out.data());
   py::list rows;
   for (std::size_t i = 0; i < n; ++i) {
@@ -92,10 +95,8 @@ py::dict replay(const std::string& path, const std::string& format, std::size_t 
   py::dict errors;
   for (const auto& [kind, n] : r.errors) errors[py::str(kind)] = n;
   py::dict books;
-  for (const std::uint16_t locate : r.books->locates()) {
+  for (const auto& [locate, name] : r.names) {
     const market_data::OrderBook* book = r.books->book(locate);
-    const market_data::InstrumentState* s = r.books->instrument(locate);
-    const std::string name(protocol::itch::trimmed(s->stock));
     if (book == nullptr || book->order_count() == 0) continue;
     if (!symbol.empty() && name != symbol) continue;
     py::dict b;

@@ -223,3 +223,98 @@ def test_unreadable_input_is_a_runtime_error(run_hft, tmp_path: Path) -> None:
     r = run_hft("replay", str(bad), "--format", "pcap")
     assert r.returncode == 3
     assert str(bad) in r.stderr
+
+
+# ---- hostile and damaged inputs (found in review) --------------------------------
+
+
+def _udp_frame(payload: bytes, port: int) -> bytes:
+    ip_len = 20 + 8 + len(payload)
+    ip = bytearray(
+        struct.pack(
+            ">BBHHHBBH4s4s",
+            0x45,
+            0,
+            ip_len,
+            0,
+            0x4000,
+            64,
+            17,
+            0,
+            bytes([10, 0, 0, 9]),
+            bytes([10, 0, 0, 10]),
+        )
+    )
+    total = sum(struct.unpack(">10H", bytes(ip)))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    ip[10:12] = struct.pack(">H", ~total & 0xFFFF)
+    udp = struct.pack(">HHHH", 5000, port, 8 + len(payload), 0)
+    return b"\x01\x00\x5e\x00\x00\x01" + b"\x02" * 6 + b"\x08\x00" + bytes(ip) + udp + payload
+
+
+def test_other_traffic_in_a_capture_does_not_hide_the_feed(tmp_path: Path) -> None:
+    clean = tmp_path / "clean.pcap"
+    feed.synthesize(feed.SynthOptions(3, 5000, 2, 50), clean, pcap=True)
+    data = clean.read_bytes()
+    stray = _udp_frame(b"\0" * 20, 123)  # a 20-byte datagram that decodes as a heartbeat
+    record = struct.pack("<IIII", 1, 0, len(stray), len(stray)) + stray
+    dirty = tmp_path / "dirty.pcap"
+    dirty.write_bytes(data[:24] + record + data[24:] + record)
+    a, b = feed.replay(clean, order_capacity=1 << 16), feed.replay(dirty, order_capacity=1 << 16)
+    assert b.messages == a.messages == 5000
+    assert b.books == a.books
+    assert b.errors == {"pcap_packets_before_data": 1, "pcap_other_flows": 1}
+
+
+def _stream(*msgs: bytes) -> bytes:
+    return b"".join(struct.pack(">H", len(m)) + m for m in msgs)
+
+
+def test_tickers_are_reported_as_safe_unique_names(run_hft, tmp_path: Path) -> None:
+    path = tmp_path / "odd.itch"
+    weird = _directory(1, "A").replace(b"A       ", b'\xff"B\\    ')
+    path.write_bytes(
+        _stream(
+            weird,
+            _directory(2, "DUP"),
+            _directory(3, "DUP"),
+            _add(1, 1, b"B", 100, 1_000_000),
+            _add(2, 2, b"B", 100, 1_000_000),
+            _add(3, 3, b"S", 100, 1_010_000),
+        )
+    )
+    r = run_hft("replay", str(path), "--json", "--depth", "4000000000")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out["books"]) == {"??B?", "DUP", "DUP#3"}
+    assert out["errors"] == {"duplicate_symbol": 1}
+    bbo = run_hft("replay", str(path), "--bbo")
+    lines = [json.loads(line) for line in bbo.stdout.splitlines()]
+    assert [x["symbol"] for x in lines] == ["??B?", "DUP", "DUP#3"]
+
+
+def test_a_gzip_file_cut_short_is_reported(tmp_path: Path) -> None:
+    import zlib
+
+    whole = tmp_path / "f.itch"
+    feed.synthesize(feed.SynthOptions(2, 20000, 2, 50), whole)
+    z = zlib.compressobj(6, zlib.DEFLATED, 31)
+    raw = whole.read_bytes()
+    half = z.compress(raw[: len(raw) // 2]) + z.flush(zlib.Z_SYNC_FLUSH)
+    cut = tmp_path / "cut.itch.gz"
+    cut.write_bytes(half)
+    r = feed.replay(cut, order_capacity=1 << 16)
+    assert r.errors.get("gzip_truncated") == 1
+    assert 0 < r.messages < 20000
+
+
+def test_a_corrupt_pcapng_block_keeps_what_was_read(run_hft, tmp_path: Path) -> None:
+    shb = struct.pack("<IIIHHqI", 0x0A0D0D0A, 28, 0x1A2B3C4D, 1, 0, -1, 28)
+    idb = struct.pack("<IIHHII", 1, 20, 1, 0, 0, 20)
+    bad = struct.pack("<II", 6, 13) + b"\0" * 8
+    path = tmp_path / "bad.pcapng"
+    path.write_bytes(shb + idb + bad)
+    r = run_hft("replay", str(path), "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["errors"]["pcap_bad_blocks"] == 1

@@ -4,10 +4,13 @@
 #include <cinttypes>
 #include <cstring>
 #include <stdexcept>
+#include <unordered_set>
+#include <vector>
 
 #include "hft/market_data/feed_handler.h"
 #include "hft/market_data/itch_file.h"
 #include "hft/net/pcap.h"
+#include "hft/protocol/moldudp64.h"
 
 namespace hft::engine {
 namespace {
@@ -16,6 +19,28 @@ namespace md = market_data;
 namespace itch = protocol::itch;
 
 constexpr std::uint64_t kProgressEvery = 1 << 18;
+
+// A ticker as text that is safe in JSON and in a terminal: ITCH alpha
+// fields are never validated, so anything but printable ASCII (and the two
+// characters JSON escapes) becomes '?'.
+std::string symbol_text(const itch::Stock& stock) {
+  std::string out(itch::trimmed(stock));
+  for (char& c : out) {
+    if (c < 0x21 || c > 0x7e || c == '"' || c == '\\') c = '?';
+  }
+  return out;
+}
+
+// The name a locate is reported under: its ticker, or "TICKER#locate" when an
+// earlier directory entry already used the ticker (two locates, one name).
+std::string display_name(const md::BookManager& books, std::uint16_t locate) {
+  const std::string base = symbol_text(books.instrument(locate)->stock);
+  for (const std::uint16_t l : books.locates()) {
+    if (l == locate) break;
+    if (symbol_text(books.instrument(l)->stock) == base) return base + "#" + std::to_string(locate);
+  }
+  return base;
+}
 
 ReplayFormat detect(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -35,13 +60,18 @@ class BboWriter final : public md::BookListener {
   BboWriter(std::FILE* out, const md::BookManager& books, std::string symbol)
       : out_(out), books_(books), symbol_(std::move(symbol)) {}
   void on_top_of_book(std::uint16_t locate, const md::Level& bid, const md::Level& ask) noexcept override {
-    const md::InstrumentState* s = books_.instrument(locate);
-    if (s == nullptr) return;
-    const std::string_view name = itch::trimmed(s->stock);
+    if (books_.instrument(locate) == nullptr) return;
+    std::string& name = names_[locate];
+    if (name.empty()) {
+      try {
+        name = display_name(books_, locate);  // once per instrument
+      } catch (...) {
+        return;
+      }
+    }
     if (!symbol_.empty() && name != symbol_) return;
     char line[256];
-    int n = std::snprintf(line, sizeof line, "{\"seq\": %" PRIu64 ", \"symbol\": \"%.*s\", \"bid\": ", seq,
-                          static_cast<int>(name.size()), name.data());
+    int n = std::snprintf(line, sizeof line, "{\"seq\": %" PRIu64 ", \"symbol\": \"%s\", \"bid\": ", seq, name.c_str());
     n += side(line + n, sizeof line - static_cast<std::size_t>(n), bid);
     n += std::snprintf(line + n, sizeof line - static_cast<std::size_t>(n), ", \"ask\": ");
     n += side(line + n, sizeof line - static_cast<std::size_t>(n), ask);
@@ -58,6 +88,7 @@ class BboWriter final : public md::BookListener {
   std::FILE* out_;
   const md::BookManager& books_;
   std::string symbol_;
+  std::vector<std::string> names_ = std::vector<std::string>(65536);
 };
 
 // The feed handler's downstream during replay: the books, and the count of
@@ -121,6 +152,7 @@ ReplayResult replay(const std::string& path, const ReplayOptions& options) {
       if (options.progress && reader.messages() % kProgressEvery == 0) options.progress(reader.messages(), 0);
     }
     put(result.errors, "truncated_tail_bytes", reader.truncated_tail_bytes());
+    put(result.errors, "gzip_truncated", reader.gzip_truncated() ? 1 : 0);
   } else {
     result.format = "pcap";
     net::PcapReader reader(path);
@@ -134,12 +166,40 @@ ReplayResult replay(const std::string& path, const ReplayOptions& options) {
     net::CapturedFrame frame;
     std::uint64_t packets = 0;
     std::uint64_t last_ts = 0;
+    // A capture may hold other traffic, other channels or the B line: the
+    // feed is the flow (destination address and port) of the first packet
+    // that carries messages; everything else is counted, not fed.
+    bool locked = false;
+    std::uint32_t flow_ip = 0;
+    std::uint16_t flow_port = 0;
+    std::uint64_t other_flows = 0;
+    std::uint64_t before_data = 0;
     while (reader.next_udp(d, frame)) {
+      if (!locked) {
+        const protocol::mold::PacketView v = protocol::mold::decode_packet(d.payload, d.size);
+        if (!v.ok() || v.count == 0 || v.is_end_of_session()) {
+          ++before_data;
+          continue;
+        }
+        locked = true;
+        flow_ip = d.dst.ip;
+        flow_port = d.dst.port;
+      }
+      if (d.dst.ip != flow_ip || d.dst.port != flow_port) {
+        ++other_flows;
+        continue;
+      }
       last_ts = frame.timestamp_ns > last_ts ? frame.timestamp_ns : last_ts;
       feed.on_packet(md::kFeedLineA, d.payload, d.size, last_ts);
       if (options.progress && ++packets % (kProgressEvery / 32) == 0) options.progress(packets, 0);
     }
-    feed.on_timer(last_ts + fo.gap_timeout_ticks + 1);  // give up what is still missing
+    // Give up what is still missing (saturating: a hostile time stamp must
+    // not wrap the deadline into the past).
+    const std::uint64_t end =
+        last_ts > UINT64_MAX - fo.gap_timeout_ticks - 1 ? UINT64_MAX : last_ts + fo.gap_timeout_ticks + 1;
+    feed.on_timer(end);
+    put(result.errors, "pcap_other_flows", other_flows);
+    put(result.errors, "pcap_packets_before_data", before_data);
     const md::FeedCounters& fc = feed.counters();
     const net::PcapCounters& pc = reader.counters();
     put(result.errors, "pcap_not_ethernet", pc.not_ethernet);
@@ -148,6 +208,7 @@ ReplayResult replay(const std::string& path, const ReplayOptions& options) {
     put(result.errors, "pcap_fragments", pc.fragments);
     put(result.errors, "pcap_bad_frames", pc.bad_frames);
     put(result.errors, "pcap_truncated_tail_bytes", pc.truncated_tail_bytes);
+    put(result.errors, "pcap_bad_blocks", pc.bad_blocks);
     put(result.errors, "mold_bad_packets", fc.lines[md::kFeedLineA].bad_packets);
     put(result.errors, "mold_wrong_session", fc.lines[md::kFeedLineA].wrong_session);
     put(result.errors, "mold_duplicates", fc.lines[md::kFeedLineA].duplicates);
@@ -161,6 +222,16 @@ ReplayResult replay(const std::string& path, const ReplayOptions& options) {
   put(result.errors, "itch_bad_length", c.decode.bad_length);
   put(result.errors, "itch_bad_field", c.decode.bad_field);
   put(result.errors, "unknown_locate", c.unknown_locate);
+  put(result.errors, "directory_full", c.directory_full);
+  std::unordered_set<std::string> used;
+  for (const std::uint16_t l : books.locates()) {
+    std::string name = symbol_text(books.instrument(l)->stock);
+    if (!used.insert(name).second) {
+      name += "#" + std::to_string(l);
+      ++result.errors["duplicate_symbol"];
+    }
+    result.names.emplace_back(l, std::move(name));
+  }
   for (std::size_t r = 1; r < md::kBookResultCount; ++r) {
     put(result.errors, "book_" + std::string(md::to_string(static_cast<md::BookResult>(r))), c.book[r]);
   }

@@ -108,6 +108,10 @@ void BookManager::on(const itch::SystemEvent& m) noexcept { counters_.last_syste
 void BookManager::on(const itch::StockDirectory& m) noexcept {
   Entry& e = entries_[m.locate];
   if (!e.book) {
+    if (named_.size() >= options_.max_instruments) {
+      ++counters_.directory_full;
+      return;
+    }
     // The directory precedes trading: the one allocation of an instrument.
     try {
       e.book = std::make_unique<OrderBook>(store_, options_.max_levels_per_side);

@@ -49,6 +49,11 @@ bool ItchFileReader::fill() {
   if (n < 0) throw std::runtime_error(path_ + ": read failed: " + gz_error(gz_));
   if (n == 0) {
     eof_ = true;
+    // gzread reports a gzip stream that ends early as a plain end of file;
+    // only the error state tells the two apart.
+    int code = Z_OK;
+    gzerror(as_gz(gz_), &code);
+    if (code == Z_BUF_ERROR) gzip_truncated_ = true;
     return false;
   }
   end_ += static_cast<std::size_t>(n);

@@ -109,15 +109,27 @@ bool PcapReader::next_pcapng(CapturedFrame& out) {
     std::uint32_t type = load_le32(file_.data() + pos_);
     if (type == kNgSectionHeader) {
       // Each section states its own byte order.
-      swapped_ = load_le32(file_.data() + pos_ + 8) != kNgByteOrderMagic;
+      const std::uint32_t order = load_le32(file_.data() + pos_ + 8);
+      if (order != kNgByteOrderMagic && order != __builtin_bswap32(kNgByteOrderMagic)) {
+        ++counters_.bad_blocks;
+        counters_.truncated_tail_bytes += size - pos_;
+        pos_ = size;
+        return false;
+      }
+      swapped_ = order != kNgByteOrderMagic;
       interfaces_.clear();
     } else {
       type = u32(pos_);
     }
     const std::size_t length = u32(pos_ + 4);
-    if (length < 12 || length % 4 != 0)
-      bad(file_.path(),
-          "pcapng block at offset " + std::to_string(pos_) + " has an invalid length " + std::to_string(length));
+    if (length < 12 || length % 4 != 0) {
+      // Nothing after a corrupt length can be framed: count what is left
+      // and stop, keeping everything read so far.
+      ++counters_.bad_blocks;
+      counters_.truncated_tail_bytes += size - pos_;
+      pos_ = size;
+      return false;
+    }
     if (size - pos_ < length) {
       counters_.truncated_tail_bytes += size - pos_;
       pos_ = size;
@@ -128,7 +140,12 @@ bool PcapReader::next_pcapng(CapturedFrame& out) {
     pos_ += length;
 
     if (type == kNgInterface) {
-      if (end - body < 8) continue;
+      if (end - body < 8) {
+        // Still an interface: later blocks number interfaces by position.
+        ++counters_.bad_blocks;
+        interfaces_.push_back(Interface{0, 1'000'000});
+        continue;
+      }
       Interface itf{u16(body), 1'000'000};
       // Options: look for if_tsresol.
       for (std::size_t o = body + 8; o + 4 <= end;) {

@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hft/market_data/book_manager.h"
 
@@ -26,7 +28,8 @@ struct ReplayOptions {
   /// empty side); `bbo_symbol` (when not empty) keeps one instrument.
   std::FILE* bbo_out{nullptr};
   std::string bbo_symbol;
-  /// Called now and then with (bytes read, total bytes) of the input.
+  /// Called now and then with the messages (ITCH file) or packets (pcap)
+  /// read so far; the second argument is reserved (0).
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
 
@@ -35,6 +38,9 @@ struct ReplayResult {
   /// Everything that was skipped or inconsistent, by kind; zero kinds left out.
   std::map<std::string, std::uint64_t> errors;
   std::unique_ptr<market_data::BookManager> books;
+  /// Each named locate with the name it is reported under: its ticker made
+  /// printable, with "#locate" added when two locates share a ticker.
+  std::vector<std::pair<std::uint16_t, std::string>> names;
   std::string format;  ///< "itch50" or "pcap"
 };
 

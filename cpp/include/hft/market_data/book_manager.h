@@ -66,8 +66,12 @@ struct InstrumentState {
 struct BookManagerOptions {
   /// Resting orders across all books (the shared OrderStore).
   std::size_t order_capacity{1 << 22};
-  /// Price levels per side per book.
-  std::size_t max_levels_per_side{1 << 14};
+  /// Price levels per side per book. Each book preallocates two ladders of
+  /// this many 8-byte keys, so this times the instruments is memory.
+  std::size_t max_levels_per_side{1 << 12};
+  /// Books at most; directory entries beyond are counted and ignored, so a
+  /// hostile directory cannot allocate without bound.
+  std::size_t max_instruments{16384};
 };
 
 /// Feed-level counts. Book inconsistencies are summed over all books.
@@ -76,6 +80,7 @@ struct BookFeedCounters {
   std::array<std::uint64_t, 256> per_type{};
   itch::DecodeCounters decode;
   std::uint64_t unknown_locate{0};  ///< an order or status message for a locate with no directory entry
+  std::uint64_t directory_full{0};  ///< directory entries beyond max_instruments (ignored)
   std::array<std::uint64_t, kBookResultCount> book{};  ///< by BookResult (index 0 = applied cleanly)
   std::uint64_t top_changes{0};
   char last_system_event{' '};

@@ -30,6 +30,9 @@ class ItchFileReader {
   std::uint64_t messages() const noexcept { return messages_; }
   std::uint64_t truncated_tail_bytes() const noexcept { return truncated_; }
   bool compressed() const noexcept { return compressed_; }
+  /// The gzip stream ended before its end marker (a recorder that died):
+  /// what was read is good, but the file is incomplete.
+  bool gzip_truncated() const noexcept { return gzip_truncated_; }
   const std::string& path() const noexcept { return path_; }
 
  private:
@@ -39,6 +42,7 @@ class ItchFileReader {
   void* gz_{nullptr};  // gzFile; opaque here so zlib.h stays out of the header
   bool compressed_{false};
   bool eof_{false};
+  bool gzip_truncated_{false};
   std::vector<std::uint8_t> buffer_;
   std::size_t begin_{0};
   std::size_t end_{0};

@@ -38,6 +38,7 @@ struct PcapCounters {
   std::uint64_t fragments{0};
   std::uint64_t bad_frames{0};            ///< truncated or inconsistent headers, bad checksums
   std::uint64_t other_blocks{0};          ///< pcapng blocks that carry no packet
+  std::uint64_t bad_blocks{0};            ///< pcapng blocks with an impossible length or header
   std::uint64_t truncated_tail_bytes{0};  ///< a record cut off at the end of the file
 };
 
