@@ -70,5 +70,5 @@ for b in "$BUILD"/bench/bench_*; do
 done
 "$VENV/bin/python" bench/report.py --results-dir "$tmp/bench" --doc "$tmp/performance.md" --host demo \
   "$tmp"/bench/bench_*.json >/dev/null
-sed -n '/^## Goals/,/^Where the goals/p' "$tmp/performance.md" | grep -v '^Where the goals'
+sed -n '/^## Goals/,/^Where the goals/p' "$tmp/performance.md" | grep -v -e '^Where the goals' -e '| not run |'
 echo "short runs on a shared VM: tails are noisy. Full run: scripts/bench.sh (writes docs/performance.md)"
