@@ -735,6 +735,24 @@ ParseError check_type(const MessageView& m, MsgType t) noexcept {
   return {};
 }
 
+// The order terms NewOrderSingle and OrderCancelReplaceRequest share, read
+// and checked the same way for both.
+template <typename Order>
+void read_order_terms(Reader& r, Order& o) noexcept {
+  r.str(kSymbol, o.symbol, true);
+  r.character(kSide, o.side, true);
+  r.str(kTransactTime, o.transact_time, true);
+  r.integer(kOrderQty, o.order_qty, true, 1);
+  r.character(kOrdType, o.ord_type, true);
+  r.price(kPrice, o.price, false, &o.has_price);
+  r.price(kStopPx, o.stop_px, false, &o.has_stop_px);
+  r.character(kTif, o.time_in_force, false);
+  if (r.error().ok()) {
+    check_side(r, o.side);
+    check_order_prices(r, o.ord_type, o.has_price, o.has_stop_px);
+  }
+}
+
 }  // namespace
 
 #define HFT_FIX_BEGIN_PARSE(TYPE)                                     \
@@ -796,18 +814,7 @@ ParseError Logout::parse(const MessageView& m) noexcept {
 ParseError NewOrderSingle::parse(const MessageView& m) noexcept {
   HFT_FIX_BEGIN_PARSE(MsgType::NewOrderSingle);
   r.str(kClOrdId, cl_ord_id, true);
-  r.str(kSymbol, symbol, true);
-  r.character(kSide, side, true);
-  r.str(kTransactTime, transact_time, true);
-  r.integer(kOrderQty, order_qty, true, 1);
-  r.character(kOrdType, ord_type, true);
-  r.price(kPrice, price, false, &has_price);
-  r.price(kStopPx, stop_px, false, &has_stop_px);
-  r.character(kTif, time_in_force, false);
-  if (r.error().ok()) {
-    check_side(r, side);
-    check_order_prices(r, ord_type, has_price, has_stop_px);
-  }
+  read_order_terms(r, *this);
   return r.error();
 }
 
@@ -829,18 +836,7 @@ ParseError OrderCancelReplaceRequest::parse(const MessageView& m) noexcept {
   r.str(kOrigClOrdId, orig_cl_ord_id, true);
   r.str(kClOrdId, cl_ord_id, true);
   r.str(kOrderId, order_id, false);
-  r.str(kSymbol, symbol, true);
-  r.character(kSide, side, true);
-  r.str(kTransactTime, transact_time, true);
-  r.integer(kOrderQty, order_qty, true, 1);
-  r.character(kOrdType, ord_type, true);
-  r.price(kPrice, price, false, &has_price);
-  r.price(kStopPx, stop_px, false, &has_stop_px);
-  r.character(kTif, time_in_force, false);
-  if (r.error().ok()) {
-    check_side(r, side);
-    check_order_prices(r, ord_type, has_price, has_stop_px);
-  }
+  read_order_terms(r, *this);
   return r.error();
 }
 
