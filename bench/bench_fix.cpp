@@ -1,16 +1,21 @@
 // FIX 4.4 tag=value, per message, each call timed on its own: parse of a
 // NewOrderSingle and an ExecutionReport (framing with BodyLength and CheckSum
-// checks, field index, typed view), and encode of both.
+// checks, field index, typed view), and encode of both (header, body,
+// BodyLength, CheckSum). QuickFIX parsing and building the same messages in
+// the same run is the baseline (BM_QuickFix*).
 //
-// Inputs are a few thousand pre-encoded messages shaped like real order
-// flow: full header, Account, a two-party Parties group, varied ids,
-// symbols, sides, quantities, prices and sequence numbers, so neither the
-// branch predictor nor the length of any value is constant.
+// Inputs are the seeded corpus of bench/support/fix_corpus.h: 4096 distinct
+// messages of each type, as venues and their clients send them (optional
+// header fields, Account, Parties groups, varied ids, symbols, prices,
+// quantities, times and field orders). Parse benchmarks read them from one
+// contiguous stream, as a TCP read would hold them; before timing, every
+// message is checked to read back the values it was made from, by our parser
+// and by QuickFIX, and every encoded message to parse back to its values.
 
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -19,174 +24,328 @@
 #include "hft/protocol/fix.h"
 
 #include "support/batch_timer.h"
+#include "support/fix_corpus.h"
 #include "support/latency_report.h"
+
+#if defined(HFT_BENCH_HAVE_QUICKFIX)
+#include "quickfix_baseline.h"
+#endif
 
 namespace hft::bench {
 namespace {
 
 using core::LatencyHistogram;
 namespace fix = protocol::fix;
+namespace corpus = fix_corpus;
 
 constexpr std::size_t kInputs = 1 << 12;
 constexpr std::size_t kMask = kInputs - 1;
-constexpr std::int64_t kT0 = 1'709'642'096'789'000'000;  // 2024-03-05 12:34:56.789
+constexpr int kWarmup = 20'000;  // time_each's default
 
-// Owns the text every view points into.
-struct Inputs {
-  std::vector<std::string> ids, exec_ids, symbols, times;
-  std::vector<fix::NewOrderSingle> orders;
-  std::vector<fix::ExecutionReport> reports;
-
-  Inputs() {
-    std::mt19937_64 rng(7);
-    const char* const names[] = {"AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA", "BRK.B", "JPM", "V"};
-    ids.reserve(kInputs);
-    exec_ids.reserve(kInputs);
-    times.reserve(kInputs);
-    for (const char* n : names) symbols.emplace_back(n);
-    for (std::size_t i = 0; i < kInputs; ++i) {
-      ids.push_back("CL" + std::to_string(100'000 + rng() % 90'000'000));
-      exec_ids.push_back("EX" + std::to_string(rng() % 1'000'000'000));
-      times.push_back("20240305-12:" + std::to_string(10 + rng() % 50) + ":" + std::to_string(10 + rng() % 50) + "." +
-                      std::to_string(100 + rng() % 900));
-    }
-    for (std::size_t i = 0; i < kInputs; ++i) {
-      fix::NewOrderSingle o;
-      o.cl_ord_id = ids[i];
-      o.symbol = symbols[rng() % symbols.size()];
-      o.side = rng() % 2 ? '1' : '2';
-      o.transact_time = times[i];
-      o.order_qty = static_cast<std::int64_t>(1 + rng() % 5000);
-      o.ord_type = rng() % 8 ? '2' : '1';
-      o.has_price = o.ord_type == '2';
-      o.price = core::Price::from_raw(static_cast<std::int64_t>(10'000 + rng() % 5'000'000));
-      o.time_in_force = rng() % 3 ? '0' : '3';
-      orders.push_back(o);
-
-      fix::ExecutionReport r;
-      r.order_id = ids[(i * 7) & kMask];
-      r.exec_id = exec_ids[i];
-      r.cl_ord_id = o.cl_ord_id;
-      r.exec_type = rng() % 2 ? 'F' : '0';
-      r.ord_status = r.exec_type == 'F' ? '1' : '0';
-      r.symbol = o.symbol;
-      r.side = o.side;
-      r.order_qty = o.order_qty;
-      r.price = o.has_price ? o.price : core::Price::from_raw(1'000'000);
-      r.has_price = true;
-      r.last_qty = r.exec_type == 'F' ? 1 + o.order_qty / 2 : 0;
-      r.last_px = r.price;
-      r.cum_qty = r.last_qty;
-      r.leaves_qty = o.order_qty - r.cum_qty;
-      r.avg_px = r.price;
-      r.transact_time = times[i];
-      reports.push_back(r);
-    }
-  }
-};
-
-const Inputs& inputs() {
-  static const Inputs in;
-  return in;
+const corpus::Corpus& inputs() {
+  static const corpus::Corpus c = corpus::make_corpus(kInputs, 20'240'305);
+  return c;
 }
 
-// Encodes every input once into one contiguous stream, as a TCP read would
-// hold them; the NewOrderSingles carry Account and a Parties group too.
+// Every message of one type back to back, as a TCP read would hold them.
 struct Stream {
   std::vector<std::uint8_t> bytes;
   std::vector<std::size_t> offsets;
 };
 
-Stream encode_stream(bool orders) {
-  const Inputs& in = inputs();
-  fix::Encoder enc("FIX.4.4", "BANKCLIENT01", "HFTENGINE");
+Stream stream_of(const std::vector<std::string>& wire) {
   Stream s;
-  for (std::size_t i = 0; i < kInputs; ++i) {
-    protocol::ByteView v;
-    const auto seq = static_cast<std::uint64_t>(1000 + i * 3);
-    const std::int64_t now = kT0 + static_cast<std::int64_t>(i) * 1'234'567;
-    if (orders) {
-      const fix::NewOrderSingle& o = in.orders[i];
-      enc.begin("D", seq, now);
-      enc.add_str(1, "ACCT-7781");
-      enc.add_str(11, o.cl_ord_id);
-      enc.add_int(453, 2);
-      enc.add_str(448, "TRADER42");
-      enc.add_char(447, 'D');
-      enc.add_int(452, 11);
-      enc.add_str(448, "FIRM01");
-      enc.add_char(447, 'D');
-      enc.add_int(452, 1);
-      enc.add_char(21, '1');
-      enc.add_str(55, o.symbol);
-      enc.add_char(54, o.side);
-      enc.add_str(60, o.transact_time);
-      enc.add_int(38, o.order_qty);
-      enc.add_char(40, o.ord_type);
-      if (o.has_price) enc.add_price(44, o.price);
-      enc.add_char(59, o.time_in_force);
-      v = enc.finish();
-    } else {
-      v = enc.encode_execution_report(seq, now, in.reports[i]);
-    }
+  for (const std::string& m : wire) {
     s.offsets.push_back(s.bytes.size());
-    s.bytes.insert(s.bytes.end(), v.data, v.data + v.size);
+    s.bytes.insert(s.bytes.end(), m.begin(), m.end());
   }
-  s.offsets.push_back(s.bytes.size());
   return s;
 }
 
+core::Price px(std::int64_t raw) { return core::Price::from_raw(raw); }
+
+// Our typed values for each corpus entry (views into the corpus's strings).
+fix::NewOrderSingle typed(const corpus::Order& o) {
+  fix::NewOrderSingle n;
+  n.cl_ord_id = o.cl_ord_id;
+  n.account = o.account;
+  n.symbol = o.symbol;
+  n.side = o.side;
+  n.transact_time = o.transact_time;
+  n.order_qty = o.order_qty;
+  n.ord_type = o.ord_type;
+  n.has_price = o.has_price;
+  n.price = px(o.price);
+  n.has_stop_px = o.has_stop_px;
+  n.stop_px = px(o.stop_px);
+  n.time_in_force = o.time_in_force;
+  return n;
+}
+
+fix::ExecutionReport typed(const corpus::Report& r) {
+  fix::ExecutionReport e;
+  e.order_id = r.order_id;
+  e.cl_ord_id = r.cl_ord_id;
+  e.orig_cl_ord_id = r.orig_cl_ord_id;
+  e.exec_id = r.exec_id;
+  e.exec_type = r.exec_type;
+  e.ord_status = r.ord_status;
+  e.account = r.account;
+  e.symbol = r.symbol;
+  e.side = r.side;
+  e.order_qty = r.order_qty;
+  e.has_price = r.has_price;
+  e.price = px(r.price);
+  e.last_qty = r.last_qty;
+  e.last_px = px(r.last_px);
+  e.leaves_qty = r.leaves_qty;
+  e.cum_qty = r.cum_qty;
+  e.avg_px = px(r.avg_px);
+  e.transact_time = r.transact_time;
+  e.text = r.text;
+  e.ord_rej_reason = r.ord_rej_reason;
+  return e;
+}
+
+// What a parsed view must say about its corpus entry (header included when
+// `with_header`: the encoders write their own).
+bool same(const fix::NewOrderSingle& n, const corpus::Order& o, bool with_header) {
+  const bool header = !with_header || (n.header.sender_comp_id == o.header.sender_comp_id &&
+                                       n.header.target_comp_id == o.header.target_comp_id &&
+                                       n.header.msg_seq_num == static_cast<std::int64_t>(o.header.msg_seq_num) &&
+                                       n.header.sending_time == o.header.sending_time);
+  return header && n.cl_ord_id == o.cl_ord_id && n.account == o.account && n.symbol == o.symbol && n.side == o.side &&
+         n.transact_time == o.transact_time && n.order_qty == o.order_qty && n.ord_type == o.ord_type &&
+         n.has_price == o.has_price && (!o.has_price || n.price.raw == o.price) && n.has_stop_px == o.has_stop_px &&
+         (!o.has_stop_px || n.stop_px.raw == o.stop_px) && n.time_in_force == o.time_in_force;
+}
+
+bool same(const fix::ExecutionReport& e, const corpus::Report& r, bool with_header) {
+  const bool header = !with_header || (e.header.sender_comp_id == r.header.sender_comp_id &&
+                                       e.header.target_comp_id == r.header.target_comp_id &&
+                                       e.header.msg_seq_num == static_cast<std::int64_t>(r.header.msg_seq_num) &&
+                                       e.header.sending_time == r.header.sending_time);
+  return header && e.order_id == r.order_id && e.cl_ord_id == r.cl_ord_id && e.orig_cl_ord_id == r.orig_cl_ord_id &&
+         e.exec_id == r.exec_id && e.exec_type == r.exec_type && e.ord_status == r.ord_status &&
+         e.account == r.account && e.symbol == r.symbol && e.side == r.side && e.order_qty == r.order_qty &&
+         e.has_price == r.has_price && (!r.has_price || e.price.raw == r.price) && e.last_qty == r.last_qty &&
+         (r.last_qty == 0 || e.last_px.raw == r.last_px) && e.leaves_qty == r.leaves_qty && e.cum_qty == r.cum_qty &&
+         e.avg_px.raw == r.avg_px && e.transact_time == r.transact_time && e.text == r.text &&
+         e.ord_rej_reason == r.ord_rej_reason;
+}
+
+// Frames, indexes and reads one message of `bytes` as T.
 template <typename T>
-void parse_bench(benchmark::State& state, bool orders) {
-  const Stream s = encode_stream(orders);
-  auto ticks = std::make_unique<LatencyHistogram>();
+bool read(const std::uint8_t* p, std::size_t n, fix::MessageView& mv, T& out) {
+  const fix::FrameResult f = fix::find_message(p, n);
+  return f.status == fix::FrameStatus::Complete && mv.parse(p, f.length).ok() && out.parse(mv).ok();
+}
+
+template <typename T>
+bool read(std::string_view text, fix::MessageView& mv, T& out) {
+  return read(reinterpret_cast<const std::uint8_t*>(text.data()), text.size(), mv, out);
+}
+
+template <typename T>
+bool read(protocol::ByteView v, fix::MessageView& mv, T& out) {
+  return read(v.data, v.size, mv, out);
+}
+
+// ---------------------------------------------------------------- parse
+
+template <typename T, typename Spec>
+void parse_bench(benchmark::State& state, const std::vector<std::string>& wire, const std::vector<Spec>& specs) {
+  const Stream s = stream_of(wire);
   auto mv = std::make_unique<fix::MessageView>();
+  for (std::size_t k = 0; k < kInputs; ++k) {
+    T msg;
+    if (!read(wire[k], *mv, msg) || !same(msg, specs[k], true)) {
+      state.SkipWithError(("corpus message " + std::to_string(k) + " does not read back").c_str());
+      return;
+    }
+  }
+  auto ticks = std::make_unique<LatencyHistogram>();
   std::uint64_t good = 0;
   time_each(state, *ticks, [&](std::size_t i) {
     const std::size_t k = i & kMask;
     const std::uint8_t* p = s.bytes.data() + s.offsets[k];
     const std::size_t avail = s.bytes.size() - s.offsets[k];  // more than one message, as in a read buffer
-    const fix::FrameResult f = fix::find_message(p, avail);
     T msg;
-    if (f.status == fix::FrameStatus::Complete && mv->parse(p, f.length).ok() && msg.parse(*mv).ok()) ++good;
+    if (read(p, avail, *mv, msg)) ++good;
     benchmark::DoNotOptimize(msg);
   });
-  if (good != static_cast<std::uint64_t>(state.iterations()) + 20'000) state.SkipWithError("a message failed");
+  if (good != static_cast<std::uint64_t>(state.iterations()) + kWarmup) state.SkipWithError("a message failed");
   report_ticks(state, *ticks);
   state.counters["bytes_per_msg"] = static_cast<double>(s.bytes.size()) / static_cast<double>(kInputs);
 }
 
-void BM_FixParseNewOrderSingle(benchmark::State& state) { parse_bench<fix::NewOrderSingle>(state, true); }
+void BM_FixParseNewOrderSingle(benchmark::State& state) {
+  parse_bench<fix::NewOrderSingle>(state, inputs().order_wire, inputs().orders);
+}
 BENCHMARK(BM_FixParseNewOrderSingle);
 
-void BM_FixParseExecutionReport(benchmark::State& state) { parse_bench<fix::ExecutionReport>(state, false); }
+void BM_FixParseExecutionReport(benchmark::State& state) {
+  parse_bench<fix::ExecutionReport>(state, inputs().report_wire, inputs().reports);
+}
 BENCHMARK(BM_FixParseExecutionReport);
 
-void BM_FixEncodeNewOrderSingle(benchmark::State& state) {
-  const Inputs& in = inputs();
-  auto enc = std::make_unique<fix::Encoder>("FIX.4.4", "HFTENGINE", "BANKCLIENT01");
+// ---------------------------------------------------------------- encode
+
+// One session's encoder: fixed comp IDs, the corpus's values and times.
+constexpr std::string_view kClient = "BANKCLIENT01";
+constexpr std::string_view kVenue = "HFTVENUE";
+
+template <typename T, typename Spec, typename Encode>
+void encode_bench(benchmark::State& state, const std::vector<Spec>& specs, Encode encode) {
+  std::vector<T> values;
+  for (const Spec& s : specs) values.push_back(typed(s));
+  auto mv = std::make_unique<fix::MessageView>();
+  for (std::size_t k = 0; k < kInputs; ++k) {
+    T back;
+    if (!read(encode(k + 1, values[k], specs[k]), *mv, back) || !same(back, specs[k], false)) {
+      state.SkipWithError(("corpus message " + std::to_string(k) + " does not encode and read back").c_str());
+      return;
+    }
+  }
   auto ticks = std::make_unique<LatencyHistogram>();
+  std::size_t bytes = 0;
   time_each(state, *ticks, [&](std::size_t i) {
-    const protocol::ByteView v =
-        enc->encode_new_order_single(i + 1, kT0 + static_cast<std::int64_t>(i) * 1'000, in.orders[i & kMask]);
+    const std::size_t k = i & kMask;
+    const protocol::ByteView v = encode(i + 1, values[k], specs[k]);
+    bytes += v.size;
     benchmark::DoNotOptimize(v);
   });
   report_ticks(state, *ticks);
+  state.counters["bytes_per_msg"] = static_cast<double>(bytes) / static_cast<double>(state.iterations() + kWarmup);
+}
+
+void BM_FixEncodeNewOrderSingle(benchmark::State& state) {
+  auto enc = std::make_unique<fix::Encoder>("FIX.4.4", kClient, kVenue);
+  encode_bench<fix::NewOrderSingle>(state, inputs().orders,
+                                    [&](std::size_t seq, const fix::NewOrderSingle& n, const corpus::Order& o) {
+                                      return enc->encode_new_order_single(seq, o.header.sending_time_ns, n);
+                                    });
 }
 BENCHMARK(BM_FixEncodeNewOrderSingle);
 
 void BM_FixEncodeExecutionReport(benchmark::State& state) {
-  const Inputs& in = inputs();
-  auto enc = std::make_unique<fix::Encoder>("FIX.4.4", "BANKCLIENT01", "HFTENGINE");
-  auto ticks = std::make_unique<LatencyHistogram>();
-  time_each(state, *ticks, [&](std::size_t i) {
-    const protocol::ByteView v =
-        enc->encode_execution_report(i + 1, kT0 + static_cast<std::int64_t>(i) * 1'000, in.reports[i & kMask]);
-    benchmark::DoNotOptimize(v);
-  });
-  report_ticks(state, *ticks);
+  auto enc = std::make_unique<fix::Encoder>("FIX.4.4", kVenue, kClient);
+  encode_bench<fix::ExecutionReport>(state, inputs().reports,
+                                     [&](std::size_t seq, const fix::ExecutionReport& e, const corpus::Report& r) {
+                                       return enc->encode_execution_report(seq, r.header.sending_time_ns, e);
+                                     });
 }
 BENCHMARK(BM_FixEncodeExecutionReport);
+
+// ---------------------------------------------------------------- QuickFIX
+
+#if defined(HFT_BENCH_HAVE_QUICKFIX)
+
+bool same(const quickfix::OrderFields& q, const corpus::Order& o) {
+  const auto price = [](std::int64_t raw) { return static_cast<double>(raw) / 10'000.0; };
+  const auto near = [](double a, double b) { return a - b < 1e-9 && b - a < 1e-9; };
+  return q.sender_comp_id == o.header.sender_comp_id && q.msg_seq_num == static_cast<int>(o.header.msg_seq_num) &&
+         q.sending_time == o.header.sending_time && q.cl_ord_id == o.cl_ord_id && q.account == o.account &&
+         q.symbol == o.symbol && q.side == o.side && q.transact_time == o.transact_time &&
+         near(q.order_qty, static_cast<double>(o.order_qty)) && q.ord_type == o.ord_type &&
+         q.has_price == o.has_price && (!o.has_price || near(q.price, price(o.price))) &&
+         q.has_stop_px == o.has_stop_px && q.time_in_force == o.time_in_force;
+}
+
+bool same(const quickfix::ReportFields& q, const corpus::Report& r) {
+  const auto near = [](double a, double b) { return a - b < 1e-9 && b - a < 1e-9; };
+  return q.sender_comp_id == r.header.sender_comp_id && q.msg_seq_num == static_cast<int>(r.header.msg_seq_num) &&
+         q.order_id == r.order_id && q.exec_id == r.exec_id && q.exec_type == r.exec_type &&
+         q.ord_status == r.ord_status && q.cl_ord_id == r.cl_ord_id && q.account == r.account &&
+         near(q.cum_qty, static_cast<double>(r.cum_qty)) && near(q.leaves_qty, static_cast<double>(r.leaves_qty)) &&
+         near(q.avg_px, static_cast<double>(r.avg_px) / 10'000.0) && q.text == r.text &&
+         q.ord_rej_reason == static_cast<int>(r.ord_rej_reason);
+}
+
+template <typename Fields, typename Spec, typename Parse>
+void quickfix_parse_bench(benchmark::State& state, const std::vector<std::string>& wire, const std::vector<Spec>& specs,
+                          Parse parse) {
+  const quickfix::Parser parser(true);
+  for (std::size_t k = 0; k < kInputs; ++k) {
+    Fields f;
+    if (!parse(parser, wire[k], f) || !same(f, specs[k])) {
+      state.SkipWithError(("QuickFIX does not read corpus message " + std::to_string(k)).c_str());
+      return;
+    }
+  }
+  // Validation is on: a wrong CheckSum must be refused, as ours refuses it.
+  std::string bad = wire[0];
+  bad[bad.size() - 2] = bad[bad.size() - 2] == '0' ? '1' : '0';
+  Fields ignored;
+  if (parse(parser, bad, ignored)) {
+    state.SkipWithError("QuickFIX accepted a wrong CheckSum: validation is off");
+    return;
+  }
+  auto ticks = std::make_unique<LatencyHistogram>();
+  std::uint64_t good = 0;
+  time_each(state, *ticks, [&](std::size_t i) {
+    Fields f;
+    if (parse(parser, wire[i & kMask], f)) ++good;
+    benchmark::DoNotOptimize(f);
+  });
+  if (good != static_cast<std::uint64_t>(state.iterations()) + kWarmup) state.SkipWithError("a message failed");
+  report_ticks(state, *ticks);
+}
+
+void BM_QuickFixParseNewOrderSingle(benchmark::State& state) {
+  quickfix_parse_bench<quickfix::OrderFields>(
+      state, inputs().order_wire, inputs().orders,
+      [](const quickfix::Parser& p, const std::string& w, quickfix::OrderFields& f) { return p.parse_order(w, f); });
+}
+BENCHMARK(BM_QuickFixParseNewOrderSingle);
+
+void BM_QuickFixParseExecutionReport(benchmark::State& state) {
+  quickfix_parse_bench<quickfix::ReportFields>(
+      state, inputs().report_wire, inputs().reports,
+      [](const quickfix::Parser& p, const std::string& w, quickfix::ReportFields& f) { return p.parse_report(w, f); });
+}
+BENCHMARK(BM_QuickFixParseExecutionReport);
+
+template <typename T, typename Spec, typename Encode>
+void quickfix_encode_bench(benchmark::State& state, const std::vector<Spec>& specs, Encode encode) {
+  auto mv = std::make_unique<fix::MessageView>();
+  for (std::size_t k = 0; k < kInputs; ++k) {
+    T back;
+    if (!read(std::string_view(encode(k + 1, specs[k])), *mv, back) || !same(back, specs[k], false)) {
+      state.SkipWithError(("QuickFIX's message " + std::to_string(k) + " does not read back").c_str());
+      return;
+    }
+  }
+  auto ticks = std::make_unique<LatencyHistogram>();
+  std::size_t bytes = 0;
+  time_each(state, *ticks, [&](std::size_t i) {
+    const std::string& text = encode(i + 1, specs[i & kMask]);
+    bytes += text.size();
+    benchmark::DoNotOptimize(text.data());
+  });
+  report_ticks(state, *ticks);
+  state.counters["bytes_per_msg"] = static_cast<double>(bytes) / static_cast<double>(state.iterations() + kWarmup);
+}
+
+void BM_QuickFixEncodeNewOrderSingle(benchmark::State& state) {
+  quickfix::Encoder enc{std::string(kClient), std::string(kVenue)};
+  quickfix_encode_bench<fix::NewOrderSingle>(state, inputs().orders,
+                                             [&](std::size_t seq, const corpus::Order& o) -> const std::string& {
+                                               return enc.encode_order(seq, o.header.sending_time_ns, o);
+                                             });
+}
+BENCHMARK(BM_QuickFixEncodeNewOrderSingle);
+
+void BM_QuickFixEncodeExecutionReport(benchmark::State& state) {
+  quickfix::Encoder enc{std::string(kVenue), std::string(kClient)};
+  quickfix_encode_bench<fix::ExecutionReport>(state, inputs().reports,
+                                              [&](std::size_t seq, const corpus::Report& r) -> const std::string& {
+                                                return enc.encode_report(seq, r.header.sending_time_ns, r);
+                                              });
+}
+BENCHMARK(BM_QuickFixEncodeExecutionReport);
+
+#endif  // HFT_BENCH_HAVE_QUICKFIX
 
 }  // namespace
 }  // namespace hft::bench

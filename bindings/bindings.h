@@ -10,4 +10,6 @@ void bind_cpu(pybind11::module_& m);
 void bind_histogram(pybind11::module_& m);
 void bind_market_data(pybind11::module_& m);
 void bind_audit(pybind11::module_& m);
+void bind_fix(pybind11::module_& m);
+void bind_control(pybind11::module_& m);
 }  // namespace hft::bindings

@@ -22,4 +22,8 @@ PYBIND11_MODULE(_core, m) {
   hft::bindings::bind_audit(audit);
   auto market_data = m.def_submodule("market_data", "ITCH feeds: synthetic generation and replay into books");
   hft::bindings::bind_market_data(market_data);
+  auto fix = m.def_submodule("fix", "FIX 4.4 sessions: the standalone acceptor");
+  hft::bindings::bind_fix(fix);
+  auto control = m.def_submodule("control", "the engine's shared-memory control block: status, telemetry, commands");
+  hft::bindings::bind_control(control);
 }

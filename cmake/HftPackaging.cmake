@@ -4,7 +4,8 @@
 set(HFT_PACKAGE_PREFIX "/opt/hft" CACHE PATH "Install prefix inside the packages")
 set(HFT_PACKAGE_CONFDIR "/etc/hft" CACHE PATH "Configuration folder inside the packages")
 
-set(_hft_configs "${PROJECT_SOURCE_DIR}/config/system_config.json" "${PROJECT_SOURCE_DIR}/config/symbol_config.json")
+set(_hft_configs "${PROJECT_SOURCE_DIR}/config/system_config.json" "${PROJECT_SOURCE_DIR}/config/symbol_config.json"
+  "${PROJECT_SOURCE_DIR}/config/venue.json")
 install(FILES ${_hft_configs} DESTINATION "${HFT_PACKAGE_CONFDIR}" COMPONENT runtime)
 install(PROGRAMS "${PROJECT_SOURCE_DIR}/scripts/bench.sh" DESTINATION share/hft/scripts COMPONENT runtime)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" DESTINATION share/doc/hft COMPONENT runtime)
@@ -27,7 +28,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "net")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)  # derives the libdpdk/libstdc++ runtime dependencies
 set(_hft_conffiles "${CMAKE_CURRENT_BINARY_DIR}/debian/conffiles")
-file(WRITE "${_hft_conffiles}" "${HFT_PACKAGE_CONFDIR}/system_config.json\n${HFT_PACKAGE_CONFDIR}/symbol_config.json\n")
+file(WRITE "${_hft_conffiles}"
+  "${HFT_PACKAGE_CONFDIR}/system_config.json\n${HFT_PACKAGE_CONFDIR}/symbol_config.json\n${HFT_PACKAGE_CONFDIR}/venue.json\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA "${_hft_conffiles}")
 
 if(HFT_NATIVE)

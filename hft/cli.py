@@ -22,7 +22,10 @@ from hft import clock as clock_mod
 from hft import config as config_mod
 from hft._core import build_description
 from hft.cli_support import ExitCode, console, emit_json, err_console
+from hft.control_cli import kill, resume, status, stop
 from hft.feed_cli import replay, synth
+from hft.fix_cli import fix
+from hft.venue_cli import venue
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -324,6 +327,12 @@ def main() -> None:
 
 cli.add_command(synth)
 cli.add_command(replay)
+cli.add_command(fix)
+cli.add_command(venue)
+cli.add_command(status)
+cli.add_command(kill)
+cli.add_command(resume)
+cli.add_command(stop)
 
 
 if __name__ == "__main__":

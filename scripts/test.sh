@@ -41,6 +41,7 @@ step ctest
 step pytest
 # The package in .venv was rebuilt by bootstrap when sources changed; point the
 # daemons' lookup at this build too so tests never pick up a stale binary.
-HFT_BIN_DIR="$PWD/$BUILD/cpp/apps" "$VENV/bin/python" -m pytest "$@"
+HFT_BIN_DIR="$PWD/$BUILD/cpp/apps" HFT_QUICKFIX_PEER="$PWD/$BUILD/tests/interop/quickfix_peer" \
+  "$VENV/bin/python" -m pytest "$@"
 
 printf '\nall tests passed in %ds\n' $((SECONDS - start))

@@ -121,6 +121,16 @@ SystemCheck check_system(const Json& system, const std::string& system_file, con
       }
       const ConfigErrors found = cross.take();
       result.errors.insert(result.errors.end(), found.begin(), found.end());
+      // Strategies name symbols of that file: their symbol rules run now,
+      // reported against the system file that holds the strategies.
+      Reporter strategies(system_file);
+      for (const CrossRule& rule : system_schema().rules) {
+        if (rule.name == "strategies.symbols_exist" || rule.name == "strategies.symbol_limits") {
+          run_rule(rule, result.normalized, ctx, strategies);
+        }
+      }
+      const ConfigErrors strategy_errors = strategies.take();
+      result.errors.insert(result.errors.end(), strategy_errors.begin(), strategy_errors.end());
     }
   }
   if (result.errors.empty() && result.normalized.contains("symbols")) {
@@ -167,6 +177,29 @@ SystemConfig to_system_config(const Json& n) {
   c.network.dpdk.file_prefix = dpdk.at("file_prefix");
   c.network.dpdk.vdevs = dpdk.at("vdevs").get<std::vector<std::string>>();
   c.network.dpdk.extra_eal_args = dpdk.at("extra_eal_args").get<std::vector<std::string>>();
+  c.network.dpdk.cores = dpdk.at("cores").get<std::vector<int>>();
+  c.network.dpdk.rx_ring_size = dpdk.at("rx_ring_size");
+  c.network.dpdk.tx_ring_size = dpdk.at("tx_ring_size");
+  c.network.dpdk.mempool_size = dpdk.at("mempool_size");
+  c.network.dpdk.mempool_cache = dpdk.at("mempool_cache");
+  c.network.dpdk.checksum_offload = dpdk.at("checksum_offload");
+  c.network.dpdk.link_wait_ms = dpdk.at("link_wait_ms");
+  c.network.local_ip = net.at("local_ip");
+  c.network.udp_port = net.at("udp_port");
+  c.network.multicast_groups = net.at("multicast_groups").get<std::vector<std::string>>();
+  c.network.next_hop_mac = net.at("next_hop_mac");
+  const Json& kernel = net.at("kernel");
+  const std::string stamps = kernel.at("rx_timestamps");
+  c.network.kernel.rx_timestamps = stamps == "none"       ? KernelNetConfig::Timestamps::None
+                                   : stamps == "hardware" ? KernelNetConfig::Timestamps::Hardware
+                                                          : KernelNetConfig::Timestamps::Software;
+  c.network.kernel.busy_poll_us = kernel.at("busy_poll_us");
+  c.network.kernel.batch_size = kernel.at("batch_size");
+  c.network.kernel.receive_buffer_kb = kernel.at("receive_buffer_kb");
+  c.network.kernel.send_buffer_kb = kernel.at("send_buffer_kb");
+  c.network.kernel.blocking = kernel.at("blocking");
+  c.network.kernel.multicast_loop = kernel.at("multicast_loop");
+  c.network.kernel.multicast_ttl = kernel.at("multicast_ttl");
 
   const Json& cpu = n.at("cpu");
   c.cpu.layout = cpu.at("layout") == "pipeline" ? CpuConfig::Layout::Pipeline : CpuConfig::Layout::RunToCompletion;
@@ -219,6 +252,65 @@ SystemConfig to_system_config(const Json& n) {
   c.logging.audit.segment_size_mb = audit.at("segment_size_mb");
   c.logging.audit.on_ring_full =
       audit.at("on_ring_full") == "drop" ? AuditConfig::RingFull::Drop : AuditConfig::RingFull::Block;
+
+  for (const Json& f : n.at("fix").at("sessions")) {
+    FixSessionConfig x;
+    x.name = f.at("name");
+    x.initiator = f.at("role") == "initiator";
+    x.host = f.at("host");
+    x.port = f.at("port");
+    x.sender_comp_id = f.at("sender_comp_id");
+    x.target_comp_id = f.at("target_comp_id");
+    x.heartbeat_interval_s = f.at("heartbeat_interval_s");
+    x.reset_on_logon = f.at("reset_on_logon");
+    x.logon_timeout_s = f.at("logon_timeout_s");
+    x.logout_timeout_s = f.at("logout_timeout_s");
+    x.max_sending_time_skew_ms = f.at("max_sending_time_skew_ms");
+    x.reconnect_interval_ms = f.at("reconnect_interval_ms");
+    const Json& tcp = f.at("tcp");
+    x.tcp_no_delay = tcp.at("no_delay");
+    x.tcp_busy_poll_us = tcp.at("busy_poll_us");
+    x.send_queue_kb = tcp.at("send_queue_kb");
+    const Json& store = f.at("store");
+    x.store_path = store.at("path");
+    const std::string sync = store.at("fsync");
+    x.store_fsync = sync == "never"         ? FixSessionConfig::Fsync::Never
+                    : sync == "every_write" ? FixSessionConfig::Fsync::EveryWrite
+                                            : FixSessionConfig::Fsync::Interval;
+    x.store_fsync_interval_ms = store.at("fsync_interval_ms");
+    x.store_max_messages = store.at("max_messages");
+    x.store_size_mb = store.at("size_mb");
+    c.fix_sessions.push_back(std::move(x));
+  }
+
+  for (const Json& j : n.value("strategies", Json::array())) {
+    StrategyConfig x;
+    x.name = j.at("name");
+    x.type = j.at("type");
+    x.symbols = j.at("symbols").get<std::vector<std::string>>();
+    x.enabled = j.at("enabled");
+    if (const auto mm = j.find("market_maker"); mm != j.end()) {
+      MarketMakerConfig& p = x.market_maker;
+      p.fair_value = mm->at("fair_value") == "microprice" ? MarketMakerConfig::FairValue::Microprice
+                                                          : MarketMakerConfig::FairValue::Mid;
+      p.half_spread_ticks = mm->at("half_spread_ticks");
+      p.quote_size = mm->at("quote_size");
+      p.max_position = mm->at("max_position");
+      p.skew_ticks = mm->at("skew_ticks");
+      p.requote_threshold_ticks = mm->at("requote_threshold_ticks");
+      p.min_quote_life_us = mm->at("min_quote_life_us");
+      p.reject_backoff_ms = mm->at("reject_backoff_ms");
+    }
+    if (const auto lt = j.find("liquidity_taker"); lt != j.end()) {
+      LiquidityTakerConfig& p = x.liquidity_taker;
+      p.levels = lt->at("levels");
+      p.imbalance_threshold_bps = lt->at("imbalance_threshold_bps");
+      p.order_size = lt->at("order_size");
+      p.max_position = lt->at("max_position");
+      p.cooldown_ms = lt->at("cooldown_ms");
+    }
+    c.strategies.push_back(std::move(x));
+  }
 
   for (const auto& [symbol, e] : n.at("symbols").items()) {
     SymbolConfig s;

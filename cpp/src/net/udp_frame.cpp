@@ -8,7 +8,6 @@ namespace {
 
 constexpr std::uint16_t kEtherIpv4 = 0x0800;
 constexpr std::uint16_t kEtherVlan = 0x8100;
-constexpr std::uint8_t kProtoUdp = 17;
 
 std::uint16_t load16(const std::uint8_t* p) noexcept {
   return static_cast<std::uint16_t>(static_cast<unsigned>(p[0]) << 8 | p[1]);
@@ -33,20 +32,6 @@ std::uint16_t fold(std::uint32_t sum) noexcept {
   return static_cast<std::uint16_t>(sum);
 }
 
-// UDP checksum over the IPv4 pseudo-header, the UDP header and the payload.
-std::uint16_t udp_checksum(std::uint32_t src, std::uint32_t dst, const std::uint8_t* udp,
-                           std::size_t udp_len) noexcept {
-  std::uint8_t pseudo[12];
-  store32(pseudo, src);
-  store32(pseudo + 4, dst);
-  pseudo[8] = 0;
-  pseudo[9] = kProtoUdp;
-  store16(pseudo + 10, static_cast<std::uint16_t>(udp_len));
-  const std::uint32_t sum = ones_complement_sum(udp, udp_len, ones_complement_sum(pseudo, sizeof pseudo));
-  const auto c = static_cast<std::uint16_t>(~fold(sum));
-  return c == 0 ? 0xffff : c;  // 0 means "no checksum" on the wire
-}
-
 }  // namespace
 
 std::uint32_t ones_complement_sum(const std::uint8_t* data, std::size_t size, std::uint32_t sum) noexcept {
@@ -58,39 +43,46 @@ std::uint32_t ones_complement_sum(const std::uint8_t* data, std::size_t size, st
   return static_cast<std::uint32_t>(acc);
 }
 
-std::size_t build_udp_frame(const UdpEndpoint& src, const UdpEndpoint& dst, const std::uint8_t* payload,
-                            std::size_t size, std::uint8_t* out, std::size_t capacity, std::uint8_t ttl,
-                            bool with_udp_checksum) noexcept {
-  const std::size_t total = kUdpFrameOverhead + size;
-  if (total > capacity || kIpv4Header + kUdpHeader + size > 0xffff) return 0;
-  std::memcpy(out, dst.mac.data(), 6);
-  std::memcpy(out + 6, src.mac.data(), 6);
+namespace {
+
+// The shared layers, inlined into the UDP framer (a DPDK hot path) as they
+// were before TCP shared them; the public functions below wrap them.
+[[gnu::always_inline]] inline std::uint16_t transport_checksum(std::uint32_t src_ip, std::uint32_t dst_ip,
+                                                               std::uint8_t protocol, const std::uint8_t* segment,
+                                                               std::size_t size) noexcept {
+  std::uint8_t pseudo[12];
+  store32(pseudo, src_ip);
+  store32(pseudo + 4, dst_ip);
+  pseudo[8] = 0;
+  pseudo[9] = protocol;
+  store16(pseudo + 10, static_cast<std::uint16_t>(size));
+  const std::uint32_t sum = ones_complement_sum(segment, size, ones_complement_sum(pseudo, sizeof pseudo));
+  return static_cast<std::uint16_t>(~fold(sum));
+}
+
+[[gnu::always_inline]] inline std::uint8_t* ethernet_ipv4(const Ipv4Header& h, std::size_t l4_size,
+                                                          std::uint8_t* out) noexcept {
+  std::memcpy(out, h.dst_mac.data(), 6);
+  std::memcpy(out + 6, h.src_mac.data(), 6);
   store16(out + 12, kEtherIpv4);
 
   std::uint8_t* ip = out + kEthernetHeader;
   ip[0] = 0x45;  // version 4, 5 words
   ip[1] = 0;
-  store16(ip + 2, static_cast<std::uint16_t>(kIpv4Header + kUdpHeader + size));
-  store16(ip + 4, 0);       // identification: unused without fragments
+  store16(ip + 2, static_cast<std::uint16_t>(kIpv4Header + l4_size));
+  store16(ip + 4, h.id);
   store16(ip + 6, 0x4000);  // don't fragment
-  ip[8] = ttl;
-  ip[9] = kProtoUdp;
+  ip[8] = h.ttl;
+  ip[9] = h.protocol;
   store16(ip + 10, 0);
-  store32(ip + 12, src.ip);
-  store32(ip + 16, dst.ip);
+  store32(ip + 12, h.src_ip);
+  store32(ip + 16, h.dst_ip);
   store16(ip + 10, static_cast<std::uint16_t>(~fold(ones_complement_sum(ip, kIpv4Header))));
-
-  std::uint8_t* udp = ip + kIpv4Header;
-  store16(udp, src.port);
-  store16(udp + 2, dst.port);
-  store16(udp + 4, static_cast<std::uint16_t>(kUdpHeader + size));
-  store16(udp + 6, 0);
-  if (size != 0) std::memcpy(udp + kUdpHeader, payload, size);
-  if (with_udp_checksum) store16(udp + 6, udp_checksum(src.ip, dst.ip, udp, kUdpHeader + size));
-  return total;
+  return ip + kIpv4Header;
 }
 
-FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out) noexcept {
+[[gnu::always_inline]] inline FrameStatus parse_ipv4(const std::uint8_t* frame, std::size_t size,
+                                                     Ipv4Packet& out) noexcept {
   if (size < kEthernetHeader) return FrameStatus::Truncated;
   std::size_t off = 12;
   std::uint16_t ether = load16(frame + off);
@@ -111,20 +103,74 @@ FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpData
   if (fold(ones_complement_sum(ip, ihl)) != 0xffff) return FrameStatus::BadChecksum;
   const std::uint16_t frag = load16(ip + 6);
   if ((frag & 0x2000) != 0 || (frag & 0x1fff) != 0) return FrameStatus::Fragment;
-  if (ip[9] != kProtoUdp) return FrameStatus::NotUdp;
-  const std::uint8_t* udp = ip + ihl;
-  if (ip_len < ihl + kUdpHeader) return FrameStatus::Truncated;
+  std::memcpy(out.header.dst_mac.data(), frame, 6);
+  std::memcpy(out.header.src_mac.data(), frame + 6, 6);
+  out.header.src_ip = load32(ip + 12);
+  out.header.dst_ip = load32(ip + 16);
+  out.header.protocol = ip[9];
+  out.header.ttl = ip[8];
+  out.header.id = load16(ip + 4);
+  out.payload = ip + ihl;
+  out.size = ip_len - ihl;
+  return FrameStatus::Ok;
+}
+
+}  // namespace
+
+std::uint16_t ipv4_transport_checksum(std::uint32_t src_ip, std::uint32_t dst_ip, std::uint8_t protocol,
+                                      const std::uint8_t* segment, std::size_t size) noexcept {
+  return transport_checksum(src_ip, dst_ip, protocol, segment, size);
+}
+
+std::uint8_t* write_ethernet_ipv4(const Ipv4Header& h, std::size_t l4_size, std::uint8_t* out) noexcept {
+  return ethernet_ipv4(h, l4_size, out);
+}
+
+FrameStatus parse_ethernet_ipv4(const std::uint8_t* frame, std::size_t size, Ipv4Packet& out) noexcept {
+  return parse_ipv4(frame, size, out);
+}
+
+std::size_t build_udp_frame(const UdpEndpoint& src, const UdpEndpoint& dst, const std::uint8_t* payload,
+                            std::size_t size, std::uint8_t* out, std::size_t capacity, std::uint8_t ttl,
+                            bool with_udp_checksum) noexcept {
+  const std::size_t total = kUdpFrameOverhead + size;
+  if (total > capacity || kIpv4Header + kUdpHeader + size > 0xffff) return 0;
+  Ipv4Header h;
+  h.src_mac = src.mac;
+  h.dst_mac = dst.mac;
+  h.src_ip = src.ip;
+  h.dst_ip = dst.ip;
+  h.protocol = kIpProtoUdp;
+  h.ttl = ttl;
+  std::uint8_t* udp = ethernet_ipv4(h, kUdpHeader + size, out);
+  store16(udp, src.port);
+  store16(udp + 2, dst.port);
+  store16(udp + 4, static_cast<std::uint16_t>(kUdpHeader + size));
+  store16(udp + 6, 0);
+  if (size != 0) std::memcpy(udp + kUdpHeader, payload, size);
+  if (with_udp_checksum) {
+    const std::uint16_t c = transport_checksum(src.ip, dst.ip, kIpProtoUdp, udp, kUdpHeader + size);
+    store16(udp + 6, c == 0 ? 0xffff : c);  // 0 means "no checksum" on the wire
+  }
+  return total;
+}
+
+FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out) noexcept {
+  Ipv4Packet ip;
+  const FrameStatus st = parse_ipv4(frame, size, ip);
+  if (st != FrameStatus::Ok) return st;
+  if (ip.header.protocol != kIpProtoUdp) return FrameStatus::NotUdp;
+  const std::uint8_t* udp = ip.payload;
+  if (ip.size < kUdpHeader) return FrameStatus::Truncated;
   const std::size_t udp_len = load16(udp + 4);
-  if (udp_len < kUdpHeader || udp_len > ip_len - ihl) return FrameStatus::BadHeader;
-  out.src.ip = load32(ip + 12);
-  out.dst.ip = load32(ip + 16);
-  if (load16(udp + 6) != 0 &&
-      fold(ones_complement_sum(
-          udp, udp_len, ones_complement_sum(ip + 12, 8) + kProtoUdp + static_cast<std::uint32_t>(udp_len))) != 0xffff) {
+  if (udp_len < kUdpHeader || udp_len > ip.size) return FrameStatus::BadHeader;
+  if (load16(udp + 6) != 0 && transport_checksum(ip.header.src_ip, ip.header.dst_ip, kIpProtoUdp, udp, udp_len) != 0) {
     return FrameStatus::BadChecksum;
   }
-  std::memcpy(out.dst.mac.data(), frame, 6);
-  std::memcpy(out.src.mac.data(), frame + 6, 6);
+  out.src.ip = ip.header.src_ip;
+  out.dst.ip = ip.header.dst_ip;
+  out.dst.mac = ip.header.dst_mac;
+  out.src.mac = ip.header.src_mac;
   out.src.port = load16(udp);
   out.dst.port = load16(udp + 2);
   out.payload = udp + kUdpHeader;

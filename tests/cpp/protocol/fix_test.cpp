@@ -78,8 +78,8 @@ TEST(FixFrame, HandWrittenNewOrderSingle) {
 }
 
 TEST(FixFrame, GroupWalkStartsAndCount) {
-  const std::string m =
-      wire("35=D|" + kHdr + "11=X|453=3|448=A|447=D|452=1|448=B|448=C|452=3|55=MSFT|54=2|60=T|38=5|40=1|");
+  const std::string m = wire(
+      "35=D|" + kHdr + "11=X|453=3|448=A|447=D|452=1|448=B|448=C|452=3|55=MSFT|54=2|60=20240305-12:34:56|38=5|40=1|");
   MessageView mv;
   ASSERT_TRUE(parse_into(mv, m).ok());
   const std::size_t at = mv.find(453);
@@ -96,14 +96,14 @@ TEST(FixFrame, GroupWalkStartsAndCount) {
 }
 
 TEST(FixFrame, GroupCountMismatchRejected) {
-  const std::string m = wire("35=D|" + kHdr + "11=X|453=3|448=A|448=B|55=MSFT|54=2|60=T|38=5|40=1|");
+  const std::string m = wire("35=D|" + kHdr + "11=X|453=3|448=A|448=B|55=MSFT|54=2|60=20240305-12:34:56|38=5|40=1|");
   MessageView mv;
   ASSERT_TRUE(parse_into(mv, m).ok());
   NewOrderSingle nos;
   const ParseError e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::IncorrectNumInGroupCount);
   EXPECT_EQ(e.tag, 453u);
-  const std::string m2 = wire("35=D|" + kHdr + "11=X|453=1|447=D|448=B|55=MSFT|54=2|60=T|38=5|40=1|");
+  const std::string m2 = wire("35=D|" + kHdr + "11=X|453=1|447=D|448=B|55=MSFT|54=2|60=20240305-12:34:56|38=5|40=1|");
   ASSERT_TRUE(parse_into(mv, m2).ok());
   EXPECT_EQ(nos.parse(mv).reason, SessionRejectReason::RepeatingGroupFieldsOutOfOrder);
 }
@@ -220,12 +220,12 @@ TEST(FixFrame, BadBeginString) {
 
 TEST(FixParse, MissingRequiredTag) {
   MessageView mv;
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=T|38=1|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=1|")).ok());
   NewOrderSingle nos;
   ParseError e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::RequiredTagMissing);
   EXPECT_EQ(e.tag, 40u);
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=T|38=1|40=2|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=1|40=2|")).ok());
   e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::RequiredTagMissing);
   EXPECT_EQ(e.tag, 44u);  // limit order without a price
@@ -236,24 +236,42 @@ TEST(FixParse, MissingRequiredTag) {
   EXPECT_EQ(e.tag, 34u);
 }
 
+// QuickFIX interop findings: decimals on a quantity are FIX's Qty format
+// (whole shares only here), and TransactTime must be a UTCTimestamp.
+TEST(FixParse, QuantityWithDecimalsAndTimestampFormat) {
+  MessageView mv;
+  NewOrderSingle nos;
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=100.00|40=1|")).ok());
+  ASSERT_TRUE(nos.parse(mv).ok());
+  EXPECT_EQ(nos.order_qty, 100);
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=100.5|40=1|")).ok());
+  ParseError e = nos.parse(mv);
+  EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
+  EXPECT_EQ(e.tag, 38u);
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=2024|38=100|40=1|")).ok());
+  e = nos.parse(mv);
+  EXPECT_EQ(e.reason, SessionRejectReason::IncorrectDataFormat);
+  EXPECT_EQ(e.tag, 60u);
+}
+
 TEST(FixParse, WrongValueType) {
   MessageView mv;
   NewOrderSingle nos;
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=T|38=1O0|40=1|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=1O0|40=1|")).ok());
   ParseError e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::IncorrectDataFormat);
   EXPECT_EQ(e.tag, 38u);
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=T|38=10|40=2|44=1.23456|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=10|40=2|44=1.23456|")).ok());
   e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
   EXPECT_EQ(e.tag, 44u);
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=Z|60=T|38=10|40=1|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=Z|60=20240305-12:34:56|38=10|40=1|")).ok());
   e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
   EXPECT_EQ(e.tag, 54u);
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=12|60=T|38=10|40=1|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=12|60=20240305-12:34:56|38=10|40=1|")).ok());
   EXPECT_EQ(nos.parse(mv).reason, SessionRejectReason::IncorrectDataFormat);
-  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|11=B|55=X|54=1|60=T|38=10|40=1|")).ok());
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|11=B|55=X|54=1|60=20240305-12:34:56|38=10|40=1|")).ok());
   e = nos.parse(mv);
   EXPECT_EQ(e.reason, SessionRejectReason::TagAppearsMoreThanOnce);
   EXPECT_EQ(e.tag, 11u);

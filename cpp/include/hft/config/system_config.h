@@ -17,6 +17,13 @@ namespace hft::config {
 inline constexpr int kSchemaVersion = 1;
 
 struct DpdkConfig {
+  std::vector<int> cores;  ///< EAL lcores; empty: cpu.network_cores
+  std::int64_t rx_ring_size{1024};
+  std::int64_t tx_ring_size{1024};
+  std::int64_t mempool_size{8191};
+  std::int64_t mempool_cache{256};
+  bool checksum_offload{true};
+  std::int64_t link_wait_ms{0};
   bool no_huge{true};
   bool no_pci{false};
   bool in_memory{true};
@@ -26,11 +33,29 @@ struct DpdkConfig {
   std::vector<std::string> extra_eal_args;
 };
 
+/// Kernel socket options (`network.kernel`).
+struct KernelNetConfig {
+  enum class Timestamps { None, Software, Hardware };
+  std::int64_t busy_poll_us{0};
+  Timestamps rx_timestamps{Timestamps::Software};
+  std::int64_t batch_size{32};
+  std::int64_t receive_buffer_kb{0};
+  std::int64_t send_buffer_kb{0};
+  bool blocking{false};
+  bool multicast_loop{false};
+  std::int64_t multicast_ttl{1};
+};
+
 struct NetworkConfig {
   enum class Transport { Dpdk, Kernel };
   Transport kernel_bypass{Transport::Kernel};
   std::string interface;
   std::int64_t hugepages_gb{0};
+  std::string local_ip{"0.0.0.0"};
+  std::int64_t udp_port{0};
+  std::vector<std::string> multicast_groups;
+  std::string next_hop_mac;  ///< empty: none
+  KernelNetConfig kernel;
   DpdkConfig dpdk;
 };
 
@@ -98,6 +123,63 @@ struct LoggingConfig {
   AuditConfig audit;
 };
 
+/// One FIX 4.4 order-entry session (`fix.sessions[]`).
+struct FixSessionConfig {
+  enum class Fsync { Never, Interval, EveryWrite };
+  std::string name;
+  bool initiator{true};
+  std::string host;
+  std::int64_t port{0};
+  std::string sender_comp_id;
+  std::string target_comp_id;
+  std::int64_t heartbeat_interval_s{30};
+  bool reset_on_logon{false};
+  std::int64_t logon_timeout_s{10};
+  std::int64_t logout_timeout_s{2};
+  std::int64_t max_sending_time_skew_ms{120000};
+  std::int64_t reconnect_interval_ms{1000};
+  bool tcp_no_delay{true};
+  std::int64_t tcp_busy_poll_us{0};
+  std::int64_t send_queue_kb{4096};
+  std::string store_path;  ///< directory of the session store
+  Fsync store_fsync{Fsync::Interval};
+  std::int64_t store_fsync_interval_ms{100};
+  std::int64_t store_max_messages{262144};
+  std::int64_t store_size_mb{64};
+};
+
+/// Parameters of a `market_maker` strategy (`strategies[].market_maker`).
+struct MarketMakerConfig {
+  enum class FairValue { Mid, Microprice };
+  FairValue fair_value{FairValue::Mid};
+  std::int64_t half_spread_ticks{2};
+  std::int64_t quote_size{100};
+  std::int64_t max_position{1000};
+  std::int64_t skew_ticks{2};
+  std::int64_t requote_threshold_ticks{1};
+  std::int64_t min_quote_life_us{500};
+  std::int64_t reject_backoff_ms{100};
+};
+
+/// Parameters of a `liquidity_taker` strategy (`strategies[].liquidity_taker`).
+struct LiquidityTakerConfig {
+  std::int64_t levels{3};
+  std::int64_t imbalance_threshold_bps{3000};
+  std::int64_t order_size{100};
+  std::int64_t max_position{1000};
+  std::int64_t cooldown_ms{50};
+};
+
+/// One strategy the engine runs (`strategies[]`).
+struct StrategyConfig {
+  std::string name;
+  std::string type;  ///< "market_maker" or "liquidity_taker" (the strategy registry's key)
+  std::vector<std::string> symbols;
+  bool enabled{true};
+  MarketMakerConfig market_maker;        ///< read when type is market_maker
+  LiquidityTakerConfig liquidity_taker;  ///< read when type is liquidity_taker
+};
+
 struct SymbolConfig {
   std::string symbol;
   std::string exchange;
@@ -115,6 +197,8 @@ struct SystemConfig {
   KillSwitchConfig kill_switch;
   TradingConfig trading;
   LoggingConfig logging;
+  std::vector<FixSessionConfig> fix_sessions;
+  std::vector<StrategyConfig> strategies;
   std::vector<SymbolConfig> symbols;  ///< sorted by symbol
 };
 

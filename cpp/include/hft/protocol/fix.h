@@ -20,6 +20,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 #include "hft/core/types.h"
@@ -122,6 +123,35 @@ ValueStatus parse_int(std::string_view s, std::int64_t& out) noexcept;
 /// as is a value beyond int64 raw units.
 ValueStatus parse_price(std::string_view s, core::Price& out) noexcept;
 
+namespace detail {
+// Byte-parallel digit helpers shared by the index and the value readers
+// below (not API). A word holds 8 message bytes, the first in its lowest byte.
+
+inline constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+
+/// How many bytes of `x` are ASCII digits before the first other byte
+/// (0..8), every byte tested at once: 0..9 after the xor are digits,
+/// anything else gets its top bit set.
+inline unsigned leading_digits(std::uint64_t x) noexcept {
+  const std::uint64_t t = x ^ (kOnes * '0');
+  const std::uint64_t non_digit = (((t & (kOnes * 0x7F)) + kOnes * 0x76) | t) & (kOnes * 0x80);
+  return non_digit == 0 ? 8u : static_cast<unsigned>(__builtin_ctzll(non_digit)) >> 3;
+}
+
+/// Value of the first `n` (1..8) bytes of `x`, all ASCII digits, first byte
+/// most significant. The digits are moved to the top so the bytes below
+/// read as leading zeros, then pairs, quads and the whole are combined with
+/// one multiply each: no loop whose trip count the branch predictor guesses.
+inline std::uint32_t digits_value(std::uint64_t x, unsigned n) noexcept {
+  std::uint64_t v = (x & (kOnes * 0x0F)) << (64 - 8 * n);
+  v = (v * (10 * 256 + 1)) >> 8;
+  v = ((v & 0x00FF00FF00FF00FFull) * (100 * 65536 + 1)) >> 16;
+  v = ((v & 0x0000FFFF0000FFFFull) * (10000 * 4294967296ull + 1)) >> 32;
+  return static_cast<std::uint32_t>(v);
+}
+
+}  // namespace detail
+
 // ---------------------------------------------------------------- message index
 
 /// One field: its tag and where its value lies in the message.
@@ -130,6 +160,15 @@ struct Field {
   std::uint32_t offset{0};  ///< value start, from the message start
   std::uint32_t length{0};  ///< value length, SOH excluded
 };
+
+namespace detail {
+/// The AVX-512 VBMI2 field index (fix_index_avx512.cpp; not API): the fields
+/// of a message of plain fields with tags of 1..4 digits, or 0 for anything
+/// else (the portable index then decides). Call only where has_avx512_index().
+std::size_t index_fields_avx512(const std::uint8_t* data, std::size_t size, Field* out) noexcept;
+/// Whether this CPU runs index_fields_avx512.
+bool has_avx512_index() noexcept;
+}  // namespace detail
 
 /// A repeating group's layout: the NoXxx count tag, the tag that must open
 /// every instance, and every tag an instance may hold (nested groups listed
@@ -140,6 +179,16 @@ struct GroupSpec {
   const std::uint32_t* members{nullptr};
   std::size_t member_count{0};
 };
+
+namespace detail {
+/// The count tags of the groups find_group_spec knows, in its order (not
+/// API: the typed views build their tag table from it at compile time).
+inline constexpr std::uint32_t kGroupCountTags[] = {453, 802, 136, 382, 386, 384, 627, 454, 232, 864};
+/// The length fields whose data field is read by length because it may
+/// hold SOH (not API: both indexes leave them to the careful path).
+inline constexpr std::uint32_t kLengthTags[] = {90,  93,  95,  212, 348, 350, 352, 354,
+                                                356, 358, 360, 362, 364, 445, 618, 621};
+}  // namespace detail
 
 /// The group specs the engine knows (Parties 453, MiscFees 136,
 /// ContraBrokers 382, TradingSessions 386, MsgTypes 384, Hops 627,
@@ -164,6 +213,13 @@ class MessageView {
   /// with a numeric tag and a non-empty value, at most kMaxFields fields.
   /// Length-prefixed data fields (RawData 96 after RawDataLength 95, ...)
   /// are read by length, so they may hold SOH.
+  ///
+  /// Where the CPU has AVX-512 VBMI2 (checked once, at run time, so a
+  /// portable build uses it too) a 64-bytes-per-step index takes messages
+  /// of plain fields with tags of up to 4 digits; everything else, and every
+  /// other CPU, goes through the portable index (SSE2 separator bitmaps,
+  /// tags checked and converted 8 bytes at a time). Both give the same
+  /// fields and the same errors.
   ParseError parse(const std::uint8_t* data, std::size_t size) noexcept;
 
   /// MsgType (35) value.
@@ -186,6 +242,12 @@ class MessageView {
   bool has(std::uint32_t tag) const noexcept { return find(tag) != count_; }
   ValueStatus get_int(std::uint32_t tag, std::int64_t& out) const noexcept;
   ValueStatus get_price(std::uint32_t tag, core::Price& out) const noexcept;
+  /// Value of field `i` as parse_int would read it (same result, same
+  /// status), without a digit loop for values of up to 8 digits.
+  ValueStatus int_value(std::size_t i, std::int64_t& out) const noexcept;
+  /// Value of field `i` as parse_price would read it (same result, same
+  /// status), without a digit loop for "digits[.digits]" of up to 8 + 4.
+  ValueStatus price_value(std::size_t i, core::Price& out) const noexcept;
   /// A single-character value.
   ValueStatus get_char(std::uint32_t tag, char& out) const noexcept;
 
@@ -200,11 +262,65 @@ class MessageView {
   ByteView bytes() const noexcept { return {data_, size_}; }
 
  private:
+  /// 8, 9, 35 first, 10 last, at least those four.
+  ParseError check_structure() const noexcept;
+
   const std::uint8_t* data_{nullptr};
   std::size_t size_{0};
   std::size_t count_{0};
   std::array<Field, kMaxFields> fields_{};
 };
+
+// Every value but the trailer's is followed by at least "<SOH>10=N<SOH>", so
+// a fixed-size load from its start nearly always stays inside the message;
+// the bound is still checked, and anything the fast forms do not cover goes
+// to parse_int / parse_price, which define the results.
+inline ValueStatus MessageView::int_value(std::size_t i, std::int64_t& out) const noexcept {
+  const Field& f = fields_[i];
+  if (f.length - 1u < 8u && f.offset + 8 <= size_) {
+    std::uint64_t x;
+    std::memcpy(&x, data_ + f.offset, 8);
+    if (detail::leading_digits(x) >= f.length) {
+      out = detail::digits_value(x, f.length);
+      return ValueStatus::Ok;
+    }
+  }
+  return parse_int(value(i), out);
+}
+
+inline ValueStatus MessageView::price_value(std::size_t i, core::Price& out) const noexcept {
+  const Field& f = fields_[i];
+  const std::uint32_t n = f.length;
+  // Up to 8 integer digits, '.', up to 4 decimals: 13 bytes, read as two
+  // overlapping 8-byte words.
+  if (n - 1u < 13u && f.offset + 16 <= size_) {
+    const std::uint8_t* s = data_ + f.offset;
+    std::uint64_t x;
+    std::memcpy(&x, s, 8);
+    const unsigned whole_digits = detail::leading_digits(x);
+    if (whole_digits == n) {
+      out = core::Price::from_raw(std::int64_t{detail::digits_value(x, whole_digits)} * core::Price::kScale);
+      return ValueStatus::Ok;
+    }
+    // The SOH after the value is a non-digit, so whole_digits < n here.
+    if (whole_digits < 8 && s[whole_digits] == '.') {
+      const std::uint32_t decimals = n - whole_digits - 1;
+      std::uint64_t y;
+      std::memcpy(&y, s + whole_digits + 1, 8);
+      if (decimals <= 4 && decimals + whole_digits != 0 && detail::leading_digits(y) >= decimals) {
+        // "25" after the point is 2500 ten-thousandths: the digits as if
+        // padded to four.
+        constexpr std::int64_t kScaleOf[] = {0, 1000, 100, 10, 1};
+        const std::int64_t whole = whole_digits == 0 ? 0 : std::int64_t{detail::digits_value(x, whole_digits)};
+        const std::int64_t frac =
+            decimals == 0 ? 0 : std::int64_t{detail::digits_value(y, decimals)} * kScaleOf[decimals];
+        out = core::Price::from_raw(whole * core::Price::kScale + frac);
+        return ValueStatus::Ok;
+      }
+    }
+  }
+  return parse_price(value(i), out);
+}
 
 // ---------------------------------------------------------------- typed views
 
@@ -304,6 +420,7 @@ struct Logout {
 struct NewOrderSingle {
   Header header;
   std::string_view cl_ord_id;      ///< 11
+  std::string_view account;        ///< 1, empty if absent
   std::string_view symbol;         ///< 55
   char side{0};                    ///< 54 ('1' buy, '2' sell, ...)
   std::string_view transact_time;  ///< 60
@@ -363,6 +480,7 @@ struct ExecutionReport {
   core::Price avg_px{};             ///< 6
   std::string_view cl_ord_id;       ///< 11
   std::string_view orig_cl_ord_id;  ///< 41
+  std::string_view account;         ///< 1, empty if absent
   std::int64_t order_qty{0};        ///< 38
   core::Price price{};              ///< 44
   bool has_price{false};
@@ -405,10 +523,12 @@ struct BusinessMessageReject {
 ///
 /// The body is written from a fixed offset that leaves room in front for the
 /// longest "8=...|9=NNNNN|"; finish() writes BodyLength right-aligned in that
-/// room, so nothing moves, then sums the bytes once for CheckSum. The
-/// "49=..|56=..|" block is built once at construction. The returned view is
-/// valid until the next begin(). A value that does not fit makes finish()
-/// return an empty view (never a truncated message).
+/// room, so nothing moves. CheckSum comes from a sum kept as the bytes are
+/// written, never from reading the message back. "8=...|9=" and
+/// "49=..|56=..|" are built once at construction, SendingTime's text once
+/// per second. The returned view is valid until the next begin(). A value
+/// that does not fit makes finish() return an empty view (never a truncated
+/// message).
 class Encoder {
  public:
   static constexpr std::size_t kCapacity = 4096;
@@ -430,10 +550,12 @@ class Encoder {
   /// Writes 9 and 10; returns the message, or empty if anything overflowed.
   ByteView finish() noexcept;
 
-  /// NewOrderSingle from the fields of `m` (its header is ignored).
+  /// NewOrderSingle from the fields of `m` (its header is ignored): 11, 1
+  /// (when not empty), 55, 54, 60, 38, 40, 44 and 99 (when set), 59.
   ByteView encode_new_order_single(std::uint64_t seq_num, std::int64_t sending_time_ns,
                                    const NewOrderSingle& m) noexcept;
-  /// ExecutionReport from the fields of `m` (its header is ignored).
+  /// ExecutionReport from the fields of `m` (its header is ignored); optional
+  /// fields are written when set (non-empty, non-zero, or >= 0 for 103).
   ByteView encode_execution_report(std::uint64_t seq_num, std::int64_t sending_time_ns,
                                    const ExecutionReport& m) noexcept;
 
@@ -443,18 +565,24 @@ class Encoder {
 
   bool room(std::size_t n) noexcept;
   void put_tag(std::uint32_t tag) noexcept;
-  void put_uint(std::uint64_t v) noexcept;
+  /// Writes "YYYYMMDD-HH:MM:SS.sss" (21 bytes; room already checked); false
+  /// when the year is outside 0..9999.
+  bool put_timestamp(std::int64_t ns) noexcept;
 
   std::array<std::uint8_t, kCapacity> buf_{};
   std::size_t pos_{kBodyStart};
+  std::uint32_t sum_{0};  // bytes of the body written so far, for CheckSum
   bool overflow_{false};
   bool bad_config_{false};
-  std::array<char, 16> begin_string_{};
-  std::size_t begin_string_len_{0};
+  std::array<char, 2 + 16 + 1 + 2> prefix_{};  // "8=<begin>|9=", prebuilt, right-aligned
+  std::size_t prefix_len_{0};
+  std::uint32_t prefix_sum_{0};
   std::array<char, 2 * (3 + 64 + 1)> comp_ids_{};  // "49=S|56=T|", prebuilt
   std::size_t comp_ids_len_{0};
-  std::int64_t cached_day_{-1};  // day whose "YYYYMMDD-" is in cached_date_
-  std::array<char, 9> cached_date_{};
+  std::uint32_t comp_ids_sum_{0};
+  std::int64_t cached_second_{INT64_MIN};       // second whose text is in cached_time_
+  std::array<std::uint8_t, 18> cached_time_{};  // "YYYYMMDD-HH:MM:SS."
+  std::uint32_t cached_time_sum_{0};
 };
 
 }  // namespace hft::protocol::fix
