@@ -23,6 +23,7 @@
 
 #include "child_process.h"
 #include "peer_process.h"
+#include "venue/feed_test_support.h"
 
 namespace hft::interop {
 namespace {
@@ -41,18 +42,7 @@ std::unique_ptr<net::KernelUdpTransport> udp_on_loopback() {
   return std::move(t.value);
 }
 
-struct Books final : market_data::MessageSink {
-  market_data::BookManager manager;
-  std::uint64_t delivered{0}, lost{0};
-  bool ended{false};
-  void on_message(std::uint64_t, const std::uint8_t* d, std::size_t n, std::uint64_t) noexcept override {
-    manager.apply(d, n);
-    ++delivered;
-  }
-  void on_gap_unrecoverable(std::uint64_t, std::uint64_t count) noexcept override { lost += count; }
-  void on_stale(bool) noexcept override {}
-  void on_end_of_session() noexcept override { ended = true; }
-};
+using venue::testing::Books;
 
 // Re-requests go to the venue's retransmission port from their own socket;
 // the answers come back to it.

@@ -17,6 +17,8 @@
 
 #include "hft/protocol/fix.h"
 
+#include "protocol/fix_reference_index.h"
+
 namespace hft::protocol::fix {
 namespace {
 
@@ -37,98 +39,16 @@ std::string wire(std::string body) {
 
 // ---------------------------------------------------------------- reference index
 
-// The index rules written plainly, one byte at a time: the oracle both
-// paths of MessageView::parse must agree with.
 struct Indexed {
   ParseError error;
   std::vector<Field> fields;
 };
 
-std::uint32_t data_tag_for(std::uint32_t length_tag) {
-  switch (length_tag) {
-    case 90:
-      return 91;
-    case 93:
-      return 89;
-    case 95:
-      return 96;
-    case 212:
-      return 213;
-    case 348:
-      return 349;
-    case 350:
-      return 351;
-    case 352:
-      return 353;
-    case 354:
-      return 355;
-    case 356:
-      return 357;
-    case 358:
-      return 359;
-    case 360:
-      return 361;
-    case 362:
-      return 363;
-    case 364:
-      return 365;
-    case 445:
-      return 446;
-    case 618:
-      return 619;
-    case 621:
-      return 622;
-    default:
-      return 0;
-  }
-}
-
+// The shared oracle (fix_reference_index.h), in this file's shape.
 Indexed reference_index(const std::uint8_t* d, std::size_t n) {
   Indexed r;
-  const auto fail = [&r](SessionRejectReason why, std::uint32_t tag) {
-    r.error = {why, tag};
-    return r;
-  };
-  if (n > kMaxMessageSize) return fail(SessionRejectReason::Other, 0);
-  if (n == 0 || d[n - 1] != kSoh) return fail(SessionRejectReason::IncorrectDataFormat, 10);
-  std::size_t p = 0;
-  std::uint32_t data_tag = 0;
-  std::size_t data_len = 0;
-  while (p < n) {
-    std::uint32_t tag = 0;
-    std::size_t digits = 0;
-    while (d[p] >= '0' && d[p] <= '9' && digits < 9) {
-      tag = tag * 10 + static_cast<std::uint32_t>(d[p] - '0');
-      ++p;
-      ++digits;
-    }
-    if (digits == 0 || d[p] != '=' || tag == 0) return fail(SessionRejectReason::InvalidTagNumber, tag);
-    const std::size_t v = ++p;
-    if (data_tag != 0 && tag == data_tag) {
-      if (v + data_len >= n || d[v + data_len] != kSoh) return fail(SessionRejectReason::IncorrectDataFormat, tag);
-      p = v + data_len;
-    } else {
-      while (p < n && d[p] != kSoh) ++p;
-      if (p == n) return fail(SessionRejectReason::IncorrectDataFormat, tag);
-    }
-    if (p == v) return fail(SessionRejectReason::TagSpecifiedWithoutValue, tag);
-    if (r.fields.size() == kMaxFields) return fail(SessionRejectReason::Other, tag);
-    r.fields.push_back(Field{tag, static_cast<std::uint32_t>(v), static_cast<std::uint32_t>(p - v)});
-    data_tag = data_tag_for(tag);
-    if (data_tag != 0) {
-      std::int64_t len = 0;
-      const std::string_view text(reinterpret_cast<const char*>(d) + v, p - v);
-      if (parse_int(text, len) != ValueStatus::Ok || len < 0) {
-        return fail(SessionRejectReason::IncorrectDataFormat, tag);
-      }
-      data_len = static_cast<std::size_t>(len);
-    }
-    ++p;
-  }
-  const auto& f = r.fields;
-  if (f.size() < 4 || f[0].tag != 8 || f[1].tag != 9) return fail(SessionRejectReason::TagSpecifiedOutOfOrder, 8);
-  if (f[2].tag != 35) return fail(SessionRejectReason::RequiredTagMissing, 35);
-  if (f.back().tag != 10) return fail(SessionRejectReason::TagSpecifiedOutOfOrder, 10);
+  bool indexed = false;
+  r.error = reference::reference_index(d, n, r.fields, indexed);
   return r;
 }
 

@@ -16,47 +16,17 @@
 #include "hft/venue/matching_engine.h"
 #include "hft/venue/moldudp_publisher.h"
 
+#include "venue/feed_test_support.h"
+
 namespace hft::venue {
 namespace {
 
 namespace mold = protocol::mold;
+using testing::Books;
+using testing::Wire;
 
 const net::UdpEndpoint kLineA{0xEF360001, 26477, {}};
 const net::UdpEndpoint kLineB{0xEF360002, 26478, {}};
-
-class Wire final : public net::DatagramTransport {
- public:
-  struct Datagram {
-    std::vector<std::uint8_t> bytes;
-    net::UdpEndpoint to;
-  };
-  std::size_t rx_burst(net::RxDatagram*, std::size_t) noexcept override { return 0; }
-  std::size_t tx_burst(const net::TxDatagram* in, std::size_t n) noexcept override {
-    for (std::size_t i = 0; i < n; ++i)
-      sent.push_back({{in[i].payload, in[i].payload + in[i].size}, in[i].destination});
-    return n;
-  }
-  const net::TransportCounters& counters() const noexcept override { return counters_; }
-  std::vector<net::NamedCounter> device_counters() const override { return {}; }
-  net::UdpEndpoint local_endpoint() const noexcept override { return {}; }
-  const char* kind() const noexcept override { return "test"; }
-  std::vector<Datagram> sent;
-
- private:
-  net::TransportCounters counters_{};
-};
-
-struct Books final : market_data::MessageSink {
-  market_data::BookManager manager;
-  std::uint64_t lost{0};
-  bool ended{false};
-  void on_message(std::uint64_t, const std::uint8_t* d, std::size_t n, std::uint64_t) noexcept override {
-    manager.apply(d, n);
-  }
-  void on_gap_unrecoverable(std::uint64_t, std::uint64_t count) noexcept override { lost += count; }
-  void on_stale(bool) noexcept override {}
-  void on_end_of_session() noexcept override { ended = true; }
-};
 
 struct Answering final : market_data::RetransmitRequester {
   MoldUdpPublisher* publisher{nullptr};
