@@ -1,6 +1,7 @@
 // Typed views of the message types the engine handles, read from a
 // MessageView in one pass over its fields.
 #include <array>
+#include <string_view>
 
 #include "hft/protocol/fix.h"
 #include "hft/protocol/fix_time.h"
@@ -333,6 +334,18 @@ void check_side(Reader& r, char side) noexcept {
   if (!ok) r.fail({SessionRejectReason::ValueIncorrect, 54});
 }
 
+// One character out of the values FIX 4.4 defines for a field: anything
+// else is Reject 373=5 at the session level, as QuickFIX does with its
+// dictionary (a venue may still refuse a defined value it does not support).
+void check_enum(Reader& r, char value, std::string_view allowed, std::uint32_t tag) noexcept {
+  if (allowed.find(value) == std::string_view::npos) r.fail({SessionRejectReason::ValueIncorrect, tag});
+}
+
+constexpr std::string_view kOrdTypes = "12346789DEGIJKLMPQ";   // 40
+constexpr std::string_view kTimesInForce = "01234567";         // 59
+constexpr std::string_view kExecTypes = "03456789ABCDEFGHIL";  // 150
+constexpr std::string_view kOrdStatuses = "0123456789ABCDE";   // 39
+
 // Price is required for limit-priced order types, StopPx for stop types.
 void check_order_prices(Reader& r, char ord_type, bool has_price, bool has_stop) noexcept {
   const bool needs_price = ord_type == '2' || ord_type == '4' || ord_type == '7' || ord_type == 'B';
@@ -360,6 +373,8 @@ void read_order_terms(Reader& r, Order& o) noexcept {
   r.character(kTif, o.time_in_force, false);
   if (r.error().ok()) {
     check_side(r, o.side);
+    check_enum(r, o.ord_type, kOrdTypes, 40);
+    check_enum(r, o.time_in_force, kTimesInForce, 59);
     check_order_prices(r, o.ord_type, o.has_price, o.has_stop_px);
   }
 }
@@ -473,7 +488,11 @@ ParseError ExecutionReport::parse(const MessageView& m) noexcept {
   r.timestamp(kTransactTime, transact_time, false);
   r.str(kText, text, false);
   r.integer(kOrdRejReason, ord_rej_reason, false);
-  if (r.error().ok()) check_side(r, side);
+  if (r.error().ok()) {
+    check_side(r, side);
+    check_enum(r, exec_type, kExecTypes, 150);
+    check_enum(r, ord_status, kOrdStatuses, 39);
+  }
   return r.error();
 }
 

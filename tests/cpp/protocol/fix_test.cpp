@@ -254,6 +254,28 @@ TEST(FixParse, QuantityWithDecimalsAndTimestampFormat) {
   EXPECT_EQ(e.tag, 60u);
 }
 
+// Values outside FIX 4.4's enumerations are refused (QuickFIX interop finding).
+TEST(FixParse, UndefinedEnumValuesAreRejected) {
+  MessageView mv;
+  NewOrderSingle nos;
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=100|40=Z|")).ok());
+  ParseError e = nos.parse(mv);
+  EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
+  EXPECT_EQ(e.tag, 40u);
+  ASSERT_TRUE(parse_into(mv, wire("35=D|" + kHdr + "11=A|55=X|54=1|60=20240305-12:34:56|38=100|40=1|59=9|")).ok());
+  e = nos.parse(mv);
+  EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
+  EXPECT_EQ(e.tag, 59u);
+  ExecutionReport er;
+  ASSERT_TRUE(parse_into(mv, wire("35=8|" + kHdr + "37=O|17=E|150=1|39=1|55=X|54=1|151=0|14=100|6=10|")).ok());
+  e = er.parse(mv);
+  EXPECT_EQ(e.reason, SessionRejectReason::ValueIncorrect);
+  EXPECT_EQ(e.tag, 150u) << "ExecType 1 (partial fill) was removed in FIX 4.4";
+  ASSERT_TRUE(parse_into(mv, wire("35=8|" + kHdr + "37=O|17=E|150=F|39=Z|55=X|54=1|151=0|14=100|6=10|")).ok());
+  e = er.parse(mv);
+  EXPECT_EQ(e.tag, 39u);
+}
+
 TEST(FixParse, WrongValueType) {
   MessageView mv;
   NewOrderSingle nos;
