@@ -25,6 +25,7 @@ from hft.cli_support import ExitCode, console, emit_json, err_console
 from hft.control_cli import kill, resume, status, stop
 from hft.feed_cli import replay, synth
 from hft.fix_cli import fix
+from hft.metrics_cli import metrics
 from hft.preflight_cli import preflight
 from hft.venue_cli import venue
 
@@ -331,6 +332,7 @@ cli.add_command(replay)
 cli.add_command(fix)
 cli.add_command(venue)
 cli.add_command(preflight)
+cli.add_command(metrics)
 cli.add_command(status)
 cli.add_command(kill)
 cli.add_command(resume)

@@ -276,6 +276,10 @@ class ControlClient:
         p50, p99, p999 = percentiles_from_buckets(buckets, summary["max"], summary["overflow"])
         return Percentiles(stage, int(buckets.sum()) + summary["overflow"], p50, p99, p999, summary["max"])
 
+    def latency_summary(self, stage: str) -> dict[str, int]:
+        """count, overflow, sum, min and max (ns) of ``stage``, as the engine keeps them."""
+        return dict(self._reader.histogram_summary(self._stage_index(stage)))
+
     def positions(self) -> tuple[list[Position], Totals]:
         records, totals, _ = self._reader.positions()
         names = self._reader.instrument_names
