@@ -17,6 +17,10 @@ std::uint64_t since_midnight(std::int64_t ns) noexcept {
   return static_cast<std::uint64_t>(r < 0 ? r + kNsPerDay : r);
 }
 
+// NASDAQ numbers stock locates from 1 and engines read 0 as "none", so the
+// locate is the InstrumentId plus one.
+std::uint16_t locate_of(InstrumentId i) noexcept { return static_cast<std::uint16_t>(i + 1); }
+
 std::uint32_t shares(std::int64_t qty) noexcept {
   // The engine caps order quantities at the ITCH 32-bit field.
   return static_cast<std::uint32_t>(qty);
@@ -43,7 +47,7 @@ void ItchWriter::system_event(char code, std::int64_t now_ns) noexcept {
 
 void ItchWriter::trading_action(InstrumentId i, TradingState s, std::int64_t now_ns) noexcept {
   itch::StockTradingAction m;
-  m.locate = i;
+  m.locate = locate_of(i);
   m.timestamp_ns = since_midnight(now_ns);
   m.stock = instruments_[i].symbol;
   m.trading_state = s == TradingState::Halted ? 'H' : 'T';
@@ -56,7 +60,7 @@ void ItchWriter::start_of_day(std::int64_t now_ns) noexcept {
   for (std::size_t i = 0; i < instruments_.size(); ++i) {
     const auto id = static_cast<InstrumentId>(i);
     itch::StockDirectory d;
-    d.locate = id;
+    d.locate = locate_of(id);
     d.timestamp_ns = since_midnight(now_ns);
     d.stock = instruments_[i].symbol;
     d.market_category = 'Q';
@@ -96,7 +100,7 @@ void ItchWriter::write(const Event& e) noexcept {
   switch (e.kind) {
     case EventKind::BookAdd: {
       itch::AddOrder m;
-      m.locate = e.instrument;
+      m.locate = locate_of(e.instrument);
       m.timestamp_ns = ts;
       m.ref = e.order_id;
       m.side = e.side;
@@ -108,7 +112,7 @@ void ItchWriter::write(const Event& e) noexcept {
     }
     case EventKind::BookExecuted: {
       itch::OrderExecuted m;
-      m.locate = e.instrument;
+      m.locate = locate_of(e.instrument);
       m.timestamp_ns = ts;
       m.ref = e.order_id;
       m.executed_shares = shares(e.qty);
@@ -118,7 +122,7 @@ void ItchWriter::write(const Event& e) noexcept {
     }
     case EventKind::BookCancel: {
       itch::OrderCancel m;
-      m.locate = e.instrument;
+      m.locate = locate_of(e.instrument);
       m.timestamp_ns = ts;
       m.ref = e.order_id;
       m.cancelled_shares = shares(e.qty);
@@ -127,7 +131,7 @@ void ItchWriter::write(const Event& e) noexcept {
     }
     case EventKind::BookDelete: {
       itch::OrderDelete m;
-      m.locate = e.instrument;
+      m.locate = locate_of(e.instrument);
       m.timestamp_ns = ts;
       m.ref = e.order_id;
       put(m, e.timestamp_ns);
@@ -135,7 +139,7 @@ void ItchWriter::write(const Event& e) noexcept {
     }
     case EventKind::BookReplace: {
       itch::OrderReplace m;
-      m.locate = e.instrument;
+      m.locate = locate_of(e.instrument);
       m.timestamp_ns = ts;
       m.original_ref = e.other;
       m.new_ref = e.order_id;

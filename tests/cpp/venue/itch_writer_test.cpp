@@ -134,7 +134,7 @@ TEST(ItchWriter, FeedHandlerBooksEqualTheMatchingEnginesBooks) {
 
   std::size_t levels_compared = 0;
   for (InstrumentId i = 0; i < instruments.size(); ++i) {
-    const market_data::OrderBook* book = books.manager.book(i);
+    const market_data::OrderBook* book = books.manager.book(static_cast<std::uint16_t>(i + 1));
     ASSERT_NE(book, nullptr) << "instrument " << i << " in the directory";
     for (core::Side side : {core::Side::Buy, core::Side::Sell}) {
       std::vector<market_data::Level> fed(engine.level_count(i, side) + 1);
@@ -150,7 +150,7 @@ TEST(ItchWriter, FeedHandlerBooksEqualTheMatchingEnginesBooks) {
     }
   }
   EXPECT_GT(levels_compared, 10u);
-  EXPECT_EQ(books.manager.instrument(1)->trading_state, 'H');
+  EXPECT_EQ(books.manager.instrument(2)->trading_state, 'H');  // instrument 1, locate 2
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 /// instrument's trading state, start of market hours; and at the close, end
 /// of market hours, end of system hours, end of messages.
 ///
-/// The stock locate of an instrument is its InstrumentId. ITCH timestamps
+/// The stock locate of an instrument is its InstrumentId + 1 (locates count
+/// from 1; 0 means none). ITCH timestamps
 /// are nanoseconds since midnight (UTC) of the event's timestamp. Order
 /// events (acks, fills addressed to one participant) are not public and are
 /// ignored here.
@@ -22,7 +23,8 @@ namespace hft::venue {
 
 class ItchWriter final : public EventSink {
  public:
-  /// `instruments[i]` is InstrumentId i. `publisher` must outlive the writer.
+  /// `instruments[i]` is InstrumentId i (at most 65535 of them). `publisher`
+  /// must outlive the writer.
   ItchWriter(MoldUdpPublisher& publisher, std::vector<InstrumentConfig> instruments);
 
   /// System event 'O', a directory entry and a trading action per

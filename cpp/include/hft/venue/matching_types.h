@@ -15,7 +15,7 @@
 
 namespace hft::venue {
 
-/// Dense instrument index: the ITCH stock locate of the instrument and its
+/// Dense instrument index (the ITCH stock locate is this plus one): its
 /// position in `MatchingConfig::instruments`.
 using InstrumentId = std::uint16_t;
 /// Who sent an order (a FIX session, a simulated participant). Self-match

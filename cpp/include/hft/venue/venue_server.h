@@ -21,7 +21,7 @@
 namespace hft::venue {
 
 struct VenueServerOptions {
-  std::vector<InstrumentConfig> instruments;  ///< InstrumentId = position = ITCH stock locate
+  std::vector<InstrumentConfig> instruments;  ///< InstrumentId = position; ITCH stock locate = position + 1
   std::vector<core::Price> reference_prices;  ///< per instrument: where the flow's mid starts
   std::size_t order_capacity{1u << 20};
   std::size_t max_levels_per_side{4096};

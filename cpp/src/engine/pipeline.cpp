@@ -1,0 +1,206 @@
+#include "hft/engine/pipeline.h"
+
+#include <stdexcept>
+#include <utility>
+
+#include "hft/protocol/moldudp64.h"
+
+namespace hft::engine {
+
+namespace md = market_data;
+
+namespace {
+
+std::vector<std::string> tickers(const std::vector<StrategyInstrument>& instruments) {
+  std::vector<std::string> out;
+  out.reserve(instruments.size());
+  for (const auto& i : instruments) out.push_back(i.ticker);
+  return out;
+}
+
+// ns to TSC ticks at start-up (floating point is fine off the hot path); an
+// uncalibrated clock counts 1 tick per ns, as TscConverter does.
+std::uint64_t to_ticks(const core::TscCalibration& clock, std::uint64_t ns) noexcept {
+  if (clock.ticks_per_second <= 0) return ns;
+  return static_cast<std::uint64_t>(static_cast<double>(ns) * clock.ticks_per_second / 1e9);
+}
+
+EngineState engine_state(trading::KillState s) noexcept {
+  switch (s) {
+    case trading::KillState::Reducing:
+      return EngineState::Reducing;
+    case trading::KillState::Halted:
+      return EngineState::Halted;
+    case trading::KillState::Active:
+      break;
+  }
+  return EngineState::Running;
+}
+
+}  // namespace
+
+/// Sequenced ITCH messages into the books (whose listener is the host).
+struct Pipeline::FeedSink final : md::MessageSink {
+  explicit FeedSink(md::BookManager& b) : books(b) {}
+  void on_message(std::uint64_t, const std::uint8_t* data, std::size_t size, std::uint64_t) noexcept override {
+    books.apply(data, size);
+  }
+  // Lost for good: the books cannot be trusted, so strategies stop quoting
+  // on them (market_open is false while stale).
+  void on_gap_unrecoverable(std::uint64_t, std::uint64_t) noexcept override { books.set_all_stale(true); }
+  void on_stale(bool stale) noexcept override { books.set_all_stale(stale); }
+  void on_end_of_session() noexcept override {}
+  md::BookManager& books;
+};
+
+/// Re-requests out of the retransmission socket to the venue's server.
+struct Pipeline::Requester final : md::RetransmitRequester {
+  Requester(net::DatagramTransport* s, net::UdpEndpoint to) : socket(s), server(to) {}
+  void request(const protocol::mold::Request& r) noexcept override {
+    if (socket == nullptr) return;
+    std::uint8_t packet[protocol::mold::kRequestSize];
+    const std::size_t n = protocol::mold::encode_request(r, packet, sizeof packet);
+    if (n == 0) return;
+    const net::TxDatagram d{packet, n, server};
+    socket->tx_burst(&d, 1);
+  }
+  net::DatagramTransport* socket;
+  net::UdpEndpoint server;
+};
+
+Pipeline::Pipeline(PipelineOptions options, PipelineTransports transports, trading::AuditSink& audit,
+                   const core::TscCalibration& clock)
+    : options_(std::move(options)),
+      transports_(std::move(transports)),
+      clock_(clock),
+      timer_ticks_(to_ticks(clock, options_.timer_interval_ns)),
+      rx_(options_.rx_burst == 0 ? 1 : options_.rx_burst),
+      books_(options_.books),
+      feed_sink_(std::make_unique<FeedSink>(books_)),
+      requester_(std::make_unique<Requester>(transports_.retransmission.get(), transports_.retransmission_server)),
+      feed_(options_.feed, *feed_sink_, *requester_),
+      gateway_(tickers(options_.instruments), options_.account),
+      core_(options_.trading, trading::OrderIdGenerator(options_.order_id_session), gateway_, audit, clock),
+      host_(core_, books_, options_.instruments, clock),
+      translator_(tickers(options_.instruments), *this) {
+  if (!transports_.line_a) throw std::invalid_argument("pipeline: market data line A is required");
+  if (options_.trading.instruments.size() != options_.instruments.size())
+    throw std::invalid_argument("pipeline: trading.instruments and instruments differ in size");
+  books_.set_listener(&host_);
+  install_strategies(host_, options_.strategies, StrategyRegistry::with_builtins());
+  const auto now = static_cast<std::int64_t>(core::Clock::realtime_ns());
+  store_ = protocol::fix::SessionStore::in_memory(options_.store, now);
+  options_.session.role = protocol::fix::SessionRole::Initiator;
+  initiator_ = std::make_unique<FixInitiator>(options_.fix, options_.session, *store_, translator_);
+  gateway_.bind(initiator_->session());
+  if (options_.control) {
+    ControlBlockOptions co = *options_.control;
+    if (co.instruments.empty()) co.instruments = tickers(options_.instruments);
+    co.calibration = &clock_;
+    control_ = std::make_unique<ControlBlockWriter>(co);
+  }
+}
+
+Pipeline::~Pipeline() = default;
+
+void Pipeline::start() {
+  host_.start();
+  if (control_) control_->set_state(EngineState::Running);
+}
+
+void Pipeline::receive(net::DatagramTransport* transport, int line) noexcept {
+  if (transport == nullptr) return;
+  const std::size_t n = transport->rx_burst(rx_.data(), rx_.size());
+  if (n == 0) return;
+  // One TSC read per burst: the kernel transport has no per-packet TSC, and
+  // the packets of a burst arrived before this read anyway.
+  const std::uint64_t tsc = core::Clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    host_.set_time(tsc);
+    feed_.on_packet(line, rx_[i].payload, rx_[i].size, tsc);
+  }
+  counters_.packets += n;
+}
+
+bool Pipeline::poll(std::int64_t now_ns) {
+  ++counters_.iterations;
+  gateway_.set_time(now_ns);
+  const std::uint64_t before = counters_.packets;
+  receive(transports_.line_a.get(), md::kFeedLineA);
+  receive(transports_.line_b.get(), md::kFeedLineB);
+  receive(transports_.retransmission.get(), md::kFeedLineRetransmission);
+  drain_unsent();
+  const bool fix_moved = initiator_->poll(now_ns);
+  drain_unsent();
+
+  const std::uint64_t tsc = core::Clock::now();
+  feed_.on_timer(tsc);
+  if (tsc - last_timer_tsc_ >= timer_ticks_) {
+    last_timer_tsc_ = tsc;
+    host_.set_time(tsc);
+    host_.on_timer(tsc);
+  }
+  poll_control(tsc);
+  drain_unsent();
+  return fix_moved || counters_.packets != before;
+}
+
+void Pipeline::poll_control(std::uint64_t tsc) noexcept {
+  if (!control_) return;
+  control_->heartbeat(tsc);
+  counters_.commands += control_->poll_commands([this](const Command& c) noexcept {
+    switch (c.kind) {
+      case CommandKind::Kill:
+        if (c.level == KillLevel::None) return CommandReply{CommandResult::Invalid, 0};
+        kill(c.level == KillLevel::Halt ? trading::KillLevel::Halt : trading::KillLevel::Reduce);
+        return CommandReply{};
+      case CommandKind::Resume: {
+        const trading::ResumeResult r = resume();
+        if (r.resumed) return CommandReply{};
+        return CommandReply{CommandResult::Refused, static_cast<std::uint32_t>(r.blocking)};
+      }
+      case CommandKind::Stop:
+        stop_requested_ = true;
+        return CommandReply{};
+      case CommandKind::None:
+        break;
+    }
+    return CommandReply{CommandResult::Invalid, 0};
+  });
+  publish_state();
+}
+
+void Pipeline::publish_state() noexcept {
+  const trading::KillState s = core_.kill_switch().state();
+  if (!control_ || s == published_) return;
+  published_ = s;
+  control_->set_state(engine_state(s), trading::to_string(s));
+}
+
+void Pipeline::kill(trading::KillLevel level) noexcept {
+  host_.kill(level, core::Clock::now());
+  drain_unsent();
+  publish_state();
+}
+
+trading::ResumeResult Pipeline::resume() noexcept {
+  const trading::ResumeResult r = host_.resume(core::Clock::now());
+  publish_state();
+  return r;
+}
+
+void Pipeline::drain_unsent() noexcept {
+  gateway_.drain_unsent([this](const trading::ExecutionReport& r) noexcept { on_execution_report(r); });
+}
+
+void Pipeline::on_execution_report(const trading::ExecutionReport& report) noexcept {
+  host_.set_time(report.tsc);
+  host_.on_execution_report(report);
+}
+
+void Pipeline::on_venue_session(bool up) noexcept {
+  core_.on_venue_session(up, core::Clock::now());
+  host_.check_kill();
+}
+
+}  // namespace hft::engine
