@@ -127,6 +127,33 @@ void FixOrderGateway::send_new(const trading::Order& order) noexcept {
   }
 }
 
+namespace {
+
+// The ids and names a cancel (F) and a cancel/replace (G) both carry.
+struct Amendment {
+  std::string_view orig_cl_ord_id;
+  std::string_view cl_ord_id;
+  std::string_view venue_order_id;
+  std::string_view account;
+  std::string_view symbol;
+};
+
+// F and G open the same way: which order (41, 11, 37 when the venue named
+// it), whose (1), what (55, 54) and when (60).
+void begin_amendment(fix::Encoder& e, std::string_view msg_type, std::uint64_t seq, std::int64_t t,
+                     const trading::Order& order, const Amendment& a) noexcept {
+  e.begin(msg_type, seq, t);
+  e.add_str(41, a.orig_cl_ord_id);
+  e.add_str(11, a.cl_ord_id);
+  if (order.venue_order_id != 0) e.add_str(37, a.venue_order_id);
+  if (!a.account.empty()) e.add_str(1, a.account);
+  e.add_str(55, a.symbol);
+  e.add_char(54, side_char(order.side));
+  e.add_utc_timestamp(60, t);
+}
+
+}  // namespace
+
 void FixOrderGateway::send_cancel(const trading::Order& order, trading::OrderId cancel_id) noexcept {
   const std::string_view symbol = symbol_of(order);
   if (symbol.empty()) return;
@@ -134,14 +161,7 @@ void FixOrderGateway::send_cancel(const trading::Order& order, trading::OrderId 
   const IdText id(cancel_id.value);
   const IdText venue_id(order.venue_order_id);
   const bool sent = send([&](fix::Encoder& e, std::uint64_t seq, std::int64_t t) {
-    e.begin("F", seq, t);
-    e.add_str(41, orig.view());
-    e.add_str(11, id.view());
-    if (order.venue_order_id != 0) e.add_str(37, venue_id.view());
-    if (!account_.empty()) e.add_str(1, account_);
-    e.add_str(55, symbol);
-    e.add_char(54, side_char(order.side));
-    e.add_utc_timestamp(60, t);
+    begin_amendment(e, "F", seq, t, order, {orig.view(), id.view(), venue_id.view(), account_, symbol});
     e.add_int(38, order.quantity.value);
     return e.finish();
   });
@@ -160,14 +180,7 @@ void FixOrderGateway::send_replace(const trading::Order& order, trading::OrderId
   const IdText id(new_id.value);
   const IdText venue_id(order.venue_order_id);
   const bool sent = send([&](fix::Encoder& e, std::uint64_t seq, std::int64_t t) {
-    e.begin("G", seq, t);
-    e.add_str(41, orig.view());
-    e.add_str(11, id.view());
-    if (order.venue_order_id != 0) e.add_str(37, venue_id.view());
-    if (!account_.empty()) e.add_str(1, account_);
-    e.add_str(55, symbol);
-    e.add_char(54, side_char(order.side));
-    e.add_utc_timestamp(60, t);
+    begin_amendment(e, "G", seq, t, order, {orig.view(), id.view(), venue_id.view(), account_, symbol});
     e.add_int(38, quantity.value);
     e.add_char(40, static_cast<char>(order.type));
     if (has_limit(order.type)) e.add_price(44, price);
