@@ -1,6 +1,5 @@
-// hft_system: the engine daemon. This build validates configuration and
-// reports the machine's clock; the trading pipeline is wired in by the
-// engine layer.
+// hft_system: the engine daemon. Validates the configuration, then runs the
+// trading pipeline until SIGTERM/SIGINT or a stop command (system_daemon.cpp).
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -10,12 +9,13 @@
 #include "hft/core/clock.h"
 #include "hft/core/version.h"
 
+#include "system_daemon.h"
+
 namespace {
 
-constexpr int kExitOk = 0;
-constexpr int kExitInvalidConfig = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitRuntime = 3;
+using hft::apps::kExitInvalidConfig;
+using hft::apps::kExitOk;
+using hft::apps::kExitUsage;
 
 constexpr const char* kDefaultConfig = "/etc/hft/system_config.json";
 
@@ -31,7 +31,13 @@ void usage(std::FILE* out) {
                "  --json           print errors as JSON\n"
                "  --version        print the version and build and exit\n"
                "\n"
-               "exit codes: 0 ok, 1 invalid configuration, 2 usage error, 3 runtime failure\n",
+               "Runs until SIGTERM/SIGINT or `hft stop`, then cancels open orders, logs out of the\n"
+               "venue, flushes the audit log and exits. Prints a JSON line when trading starts and\n"
+               "one when it stops; the structured log goes to logging.performance_log_path.\n"
+               "\n"
+               "exit codes: 0 stopped cleanly, 1 invalid configuration, 2 usage error,\n"
+               "            3 could not start, 4 fatal error while running,\n"
+               "            5 stopped with orders still open (the venue stopped answering)\n",
                kDefaultConfig);
 }
 
@@ -96,14 +102,7 @@ int main(int argc, char** argv) {
     return kExitOk;
   }
 
-  const auto cal = hft::core::calibrate_tsc();
-  std::printf("hft_system %s: %s\n", hft::core::version(), hft::core::describe(cal).c_str());
-  if (!cal.features.invariant) {
-    std::fprintf(stderr, "hft_system: the TSC is not invariant on this CPU; latency figures would be wrong\n");
-    return kExitRuntime;
-  }
-  std::fprintf(stderr,
-               "hft_system: this build has no trading pipeline yet (configuration and clock only); "
-               "use --check to validate a configuration\n");
-  return kExitRuntime;
+  hft::apps::DaemonOptions options;
+  options.config_path = config_path;
+  return hft::apps::run_daemon(options, checked);
 }

@@ -201,6 +201,19 @@ SystemConfig to_system_config(const Json& n) {
   c.network.kernel.multicast_loop = kernel.at("multicast_loop");
   c.network.kernel.multicast_ttl = kernel.at("multicast_ttl");
 
+  const Json& md = n.at("market_data");
+  const auto line = [](const Json& j) { return FeedLineConfig{j.at("ip").get<std::string>(), j.at("port")}; };
+  c.market_data.line_b = line(md.at("line_b"));
+  c.market_data.retransmission = line(md.at("retransmission"));
+  c.market_data.first_sequence = md.at("first_sequence");
+  c.market_data.gap_timeout_ms = md.at("gap_timeout_ms");
+  c.market_data.request_delay_us = md.at("request_delay_us");
+  c.market_data.retry_interval_ms = md.at("retry_interval_ms");
+  c.market_data.max_request_attempts = md.at("max_request_attempts");
+  c.market_data.buffer_messages = md.at("buffer_messages");
+  c.market_data.book_order_capacity = md.at("book_order_capacity");
+  c.market_data.book_levels_per_side = md.at("book_levels_per_side");
+
   const Json& cpu = n.at("cpu");
   c.cpu.layout = cpu.at("layout") == "pipeline" ? CpuConfig::Layout::Pipeline : CpuConfig::Layout::RunToCompletion;
   c.cpu.isolated_cores = cpu.at("isolated_cores").get<std::vector<int>>();
@@ -243,6 +256,7 @@ SystemConfig to_system_config(const Json& n) {
   c.logging.level = logging.at("level");
   c.logging.audit_log_path = logging.at("audit_log_path");
   c.logging.performance_log_path = logging.at("performance_log_path");
+  c.logging.telemetry_interval_ms = logging.at("telemetry_interval_ms");
   const Json& audit = logging.at("audit");
   const std::string fsync = audit.at("fsync");
   c.logging.audit.fsync = fsync == "never"         ? AuditConfig::Fsync::Never

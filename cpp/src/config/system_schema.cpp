@@ -258,6 +258,13 @@ NodeBuilder multicast_group() {
                           "an IPv4 multicast group (224.0.0.0 to 239.255.255.255)");
 }
 
+NodeBuilder feed_line(const std::string& what) {
+  return object({
+      optional("ip", ipv4_address(), "0.0.0.0", what),
+      optional("port", integer().min(0).max(65535), 0, "UDP port; 0: not used"),
+  });
+}
+
 NodeBuilder mac_address() {
   return string().pattern("([0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5})?", "a MAC address aa:bb:cc:dd:ee:ff, or empty");
 }
@@ -313,11 +320,18 @@ void check_layout(const Json& doc, const ValidationContext&, Reporter& out) {
       }
     }
   } else {
-    for (const char* key : {"network_cores", "strategy_cores", "risk_cores"}) {
+    for (const char* key : {"network_cores", "strategy_cores"}) {
       if (cpu.at(key).empty()) {
-        out.add(std::string("cpu.") + key, "cpu.layout", "layout pipeline needs at least one core for each stage",
+        out.add(std::string("cpu.") + key, "cpu.layout", "layout pipeline needs a network core and a strategy core",
                 &cpu.at(key));
       }
+    }
+    // The risk chain takes ~50 ns; a hop to another core costs more than
+    // that, so it runs on the strategy core (docs/engine.md).
+    if (!cpu.at("risk_cores").empty()) {
+      out.add("cpu.risk_cores", "cpu.layout",
+              "must be empty: risk checks run on the strategy core (a core hop costs more than the checks)",
+              &cpu.at("risk_cores"));
     }
   }
 }
@@ -401,6 +415,23 @@ void check_log_paths(const Json& doc, const ValidationContext&, Reporter& out) {
   if (logging.at("audit_log_path") == logging.at("performance_log_path")) {
     out.add("logging.performance_log_path", "logging.distinct_paths", "must differ from logging.audit_log_path",
             &logging.at("performance_log_path"));
+  }
+}
+
+void check_feed_lines(const Json& doc, const ValidationContext&, Reporter& out) {
+  const Json& b = doc.at("market_data").at("line_b");
+  if (b.at("port") == 0) return;
+  if (doc.at("network").at("kernel_bypass") == "dpdk") {
+    out.add("market_data.line_b.port", "market_data.line_b_transport",
+            "line B needs kernel_bypass kernel: the DPDK port carries line A only (set port 0)", &b.at("port"));
+  }
+  const Json& net = doc.at("network");
+  if (b.at("port") == net.at("udp_port")) {
+    const bool same_group = !net.at("multicast_groups").empty() && net.at("multicast_groups")[0] == b.at("ip");
+    if (same_group || net.at("multicast_groups").empty()) {
+      out.add("market_data.line_b.port", "market_data.line_b_transport",
+              "line B must differ from line A (network.udp_port and multicast_groups)", &b.at("port"));
+    }
   }
 }
 
@@ -499,6 +530,30 @@ DocumentSchema make_system_schema() {
                   Json::object(), "DPDK EAL options, used when kernel_bypass is dpdk"),
           }),
           "packet I/O"),
+      optional(
+          "market_data",
+          object({
+              optional("line_b", feed_line("line B's multicast group, or our unicast address"), Json::object(),
+                       "second feed line for A/B arbitration (kernel transport); port 0: none"),
+              optional("retransmission", feed_line("the venue's MoldUDP64 retransmission server"), Json::object(),
+                       "where lost messages are re-requested (a kernel socket with either transport); port 0: "
+                       "none, gaps then wait for line B or time out"),
+              optional("first_sequence", integer().min(0).max(1e15), 1,
+                       "sequence of the session's first message; 0 joins late (the first packet sets it)"),
+              optional("gap_timeout_ms", integer().min(1).max(60000), 100,
+                       "give up a hole this long after it was seen (books marked stale)"),
+              optional("request_delay_us", integer().min(0).max(1000000), 10,
+                       "wait this long for line B or a reordered packet before re-requesting"),
+              optional("retry_interval_ms", integer().min(1).max(60000), 10, "ask again this often"),
+              optional("max_request_attempts", integer().min(0).max(100), 3,
+                       "re-request rounds per hole; 0 never asks"),
+              optional("buffer_messages", integer().min(1024).max(1 << 24), 65536,
+                       "messages held while a hole is open"),
+              optional("book_order_capacity", integer().min(1024).max(1 << 28), 1 << 22,
+                       "resting orders across all books"),
+              optional("book_levels_per_side", integer().min(16).max(1 << 20), 4096, "price levels per side per book"),
+          }),
+          Json::object(), "feed lines, gap recovery and book sizes (line A is network's address)"),
       required("cpu",
                object({
                    optional("layout", one_of({"run_to_completion", "pipeline"}), "run_to_completion",
@@ -577,7 +632,10 @@ DocumentSchema make_system_schema() {
                    optional("level", one_of({"trace", "debug", "info", "warning", "error", "critical"}), "info",
                             "log level"),
                    required("audit_log_path", path(), "binary audit log of every decision"),
-                   required("performance_log_path", path(), "latency and throughput records"),
+                   required("performance_log_path", path(),
+                            "structured log: one JSON object a line (docs/performance_log.md)"),
+                   optional("telemetry_interval_ms", integer().min(10).max(3600000), 1000,
+                            "how often a telemetry snapshot goes to the performance log"),
                    optional("audit",
                             object({
                                 optional("fsync", one_of({"never", "interval", "every_batch"}), "interval",
@@ -599,7 +657,8 @@ DocumentSchema make_system_schema() {
       {"symbols.source", "exactly one of symbols_file and symbols", check_symbol_source},
       {"cpu.core_exists", "every configured core exists on this machine", check_cores_exist},
       {"cpu.roles_disjoint", "a core has at most one role among network, strategy and risk", check_core_roles},
-      {"cpu.layout", "run_to_completion uses one network core and no other roles; pipeline needs every role",
+      {"cpu.layout",
+       "run_to_completion uses one network core and no other roles; pipeline uses network and strategy cores",
        check_layout},
       {"cpu.roles_isolated", "when isolated_cores is set, every role core is in it", check_roles_isolated},
       {"network.hugepages", "with dpdk, hugepages_gb and no_huge agree and memory fits the hugepages", check_hugepages},
@@ -607,6 +666,7 @@ DocumentSchema make_system_schema() {
        check_dpdk_cores_exist},
       {"risk.order_within_limits", "single-order limits do not exceed position and exposure limits", check_risk_limits},
       {"logging.distinct_paths", "audit and performance logs are different files", check_log_paths},
+      {"market_data.line_b_transport", "line B is a kernel socket distinct from line A", check_feed_lines},
       {"fix.sessions_distinct", "FIX sessions have distinct names, CompID pairs and stores", check_fix_sessions},
       {"strategies.params_for_type", "a strategy has the parameter block of its type and no other",
        check_strategy_params},

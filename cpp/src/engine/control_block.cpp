@@ -115,8 +115,9 @@ std::string counter_name(std::size_t index) {
 
 std::vector<std::string> default_latency_stages() {
   // The tick-to-trade path in order, then the whole of it, then the
-  // reverse path (execution report in -> positions updated).
-  return {"md_decode", "book_update", "strategy", "risk", "order_encode", "tick_to_trade", "exec_report"};
+  // reverse path (execution report in -> positions updated), then the
+  // transport's write (StageClock's order).
+  return {"md_decode", "book_update", "strategy", "risk", "order_encode", "tick_to_trade", "exec_report", "order_send"};
 }
 
 std::string control_dir(const std::string& dir) {

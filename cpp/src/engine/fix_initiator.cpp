@@ -16,7 +16,9 @@ FixInitiator::FixInitiator(FixInitiatorOptions options, fix::SessionSettings set
 void FixInitiator::send_bytes(protocol::ByteView bytes) noexcept {
   // A peer too slow for the send queue: the session is broken, as a lost
   // message would leave a gap; the next poll reports it and reconnects.
+  if (stages_ != nullptr) stages_->bytes_out();
   if (stream_ == nullptr || !stream_->send(bytes.data, bytes.size)) broken_ = true;
+  if (stages_ != nullptr) stages_->bytes_written();
 }
 
 void FixInitiator::close_connection() noexcept {
@@ -74,6 +76,7 @@ bool FixInitiator::poll(std::int64_t now_ns) {
                                                      : std::string("receive: ") + std::strerror(r.error));
       return true;
     }
+    if (stages_ != nullptr) stages_->report_read();
     session_.on_received(r.bytes, now_ns);
     work = true;
   }

@@ -103,6 +103,7 @@ bool FixOrderGateway::send(Build&& build) noexcept {
 }
 
 void FixOrderGateway::send_new(const trading::Order& order) noexcept {
+  if (stages_ != nullptr) stages_->gateway();
   const std::string_view symbol = symbol_of(order);
   if (symbol.empty()) return;
   const IdText id(order.cl_ord_id.value);
@@ -155,6 +156,7 @@ void begin_amendment(fix::Encoder& e, std::string_view msg_type, std::uint64_t s
 }  // namespace
 
 void FixOrderGateway::send_cancel(const trading::Order& order, trading::OrderId cancel_id) noexcept {
+  if (stages_ != nullptr) stages_->gateway();
   const std::string_view symbol = symbol_of(order);
   if (symbol.empty()) return;
   const IdText orig(order.cl_ord_id.value);
@@ -174,6 +176,7 @@ void FixOrderGateway::send_cancel(const trading::Order& order, trading::OrderId 
 
 void FixOrderGateway::send_replace(const trading::Order& order, trading::OrderId new_id, trading::Price price,
                                    trading::Qty quantity) noexcept {
+  if (stages_ != nullptr) stages_->gateway();
   const std::string_view symbol = symbol_of(order);
   if (symbol.empty()) return;
   const IdText orig(order.cl_ord_id.value);

@@ -1,5 +1,6 @@
 #include "hft/engine/pipeline.h"
 
+#include <array>
 #include <stdexcept>
 #include <utility>
 
@@ -10,6 +11,12 @@ namespace hft::engine {
 namespace md = market_data;
 
 namespace {
+
+// Gauges and feed details after the standard counters (in this order).
+constexpr std::array<const char*, 8> kPipelineGauges{
+    "open_orders",           "venue_session_up",   "strategies_running", "feed_gaps_filled_by_lines",
+    "feed_gaps_filled_retx", "feed_messages_lost", "feed_requests_sent", "feed_stale",
+};
 
 std::vector<std::string> tickers(const std::vector<StrategyInstrument>& instruments) {
   std::vector<std::string> out;
@@ -41,8 +48,9 @@ EngineState engine_state(trading::KillState s) noexcept {
 
 /// Sequenced ITCH messages into the books (whose listener is the host).
 struct Pipeline::FeedSink final : md::MessageSink {
-  explicit FeedSink(md::BookManager& b) : books(b) {}
+  FeedSink(md::BookManager& b, StageClock& s) : books(b), stages(s) {}
   void on_message(std::uint64_t, const std::uint8_t* data, std::size_t size, std::uint64_t) noexcept override {
+    stages.message();
     books.apply(data, size);
   }
   // Lost for good: the books cannot be trusted, so strategies stop quoting
@@ -51,6 +59,7 @@ struct Pipeline::FeedSink final : md::MessageSink {
   void on_stale(bool stale) noexcept override { books.set_all_stale(stale); }
   void on_end_of_session() noexcept override {}
   md::BookManager& books;
+  StageClock& stages;
 };
 
 /// Re-requests out of the retransmission socket to the venue's server.
@@ -76,36 +85,58 @@ Pipeline::Pipeline(PipelineOptions options, PipelineTransports transports, tradi
       timer_ticks_(to_ticks(clock, options_.timer_interval_ns)),
       rx_(options_.rx_burst == 0 ? 1 : options_.rx_burst),
       books_(options_.books),
-      feed_sink_(std::make_unique<FeedSink>(books_)),
+      feed_sink_(std::make_unique<FeedSink>(books_, stages_)),
       requester_(std::make_unique<Requester>(transports_.retransmission.get(), transports_.retransmission_server)),
       feed_(options_.feed, *feed_sink_, *requester_),
       gateway_(tickers(options_.instruments), options_.account),
       core_(options_.trading, trading::OrderIdGenerator(options_.order_id_session), gateway_, audit, clock),
       host_(core_, books_, options_.instruments, clock),
-      translator_(tickers(options_.instruments), *this) {
+      translator_(tickers(options_.instruments), *this),
+      publish_ticks_(to_ticks(clock, options_.publish_interval_ns)) {
   if (!transports_.line_a) throw std::invalid_argument("pipeline: market data line A is required");
   if (options_.trading.instruments.size() != options_.instruments.size())
     throw std::invalid_argument("pipeline: trading.instruments and instruments differ in size");
-  books_.set_listener(&host_);
   install_strategies(host_, options_.strategies, StrategyRegistry::with_builtins());
   const auto now = static_cast<std::int64_t>(core::Clock::realtime_ns());
-  store_ = protocol::fix::SessionStore::in_memory(options_.store, now);
+  if (options_.store_directory.empty()) {
+    store_ = protocol::fix::SessionStore::in_memory(options_.store, now);
+  } else {
+    std::string error;
+    store_ = protocol::fix::SessionStore::open_file(options_.store_directory, options_.store_session_id, options_.store,
+                                                    now, error);
+    if (!store_) throw std::runtime_error("FIX store " + options_.store_directory + ": " + error);
+  }
   options_.session.role = protocol::fix::SessionRole::Initiator;
   initiator_ = std::make_unique<FixInitiator>(options_.fix, options_.session, *store_, translator_);
   gateway_.bind(initiator_->session());
   if (options_.control) {
     ControlBlockOptions co = *options_.control;
     if (co.instruments.empty()) co.instruments = tickers(options_.instruments);
+    co.extra_counters.insert(co.extra_counters.begin(), kPipelineGauges.begin(), kPipelineGauges.end());
     co.calibration = &clock_;
     control_ = std::make_unique<ControlBlockWriter>(co);
+    if (options_.stage_timing) {
+      stages_.attach(control_.get(), clock_);
+      host_.context().set_stage_clock(&stages_);
+      gateway_.set_stage_clock(&stages_);
+      initiator_->set_stage_clock(&stages_);
+    }
   }
 }
 
 Pipeline::~Pipeline() = default;
 
 void Pipeline::start() {
-  host_.start();
+  armed_ = true;
+  if (venue_up_) start_strategies();
   if (control_) control_->set_state(EngineState::Running);
+}
+
+void Pipeline::start_strategies() noexcept {
+  if (strategies_started_) return;
+  strategies_started_ = true;
+  books_.set_listener(&host_);
+  host_.start();
 }
 
 void Pipeline::receive(net::DatagramTransport* transport, int line) noexcept {
@@ -116,9 +147,13 @@ void Pipeline::receive(net::DatagramTransport* transport, int line) noexcept {
   // the packets of a burst arrived before this read anyway.
   const std::uint64_t tsc = core::Clock::now();
   for (std::size_t i = 0; i < n; ++i) {
-    host_.set_time(tsc);
-    feed_.on_packet(line, rx_[i].payload, rx_[i].size, tsc);
+    // A relay from a network core stamped the datagram when it arrived there.
+    const std::uint64_t at = rx_[i].rx_tsc != 0 ? rx_[i].rx_tsc : tsc;
+    host_.set_time(at);
+    stages_.packet(at);
+    feed_.on_packet(line, rx_[i].payload, rx_[i].size, at);
   }
+  stages_.end_packet();
   counters_.packets += n;
 }
 
@@ -142,7 +177,81 @@ bool Pipeline::poll(std::int64_t now_ns) {
   }
   poll_control(tsc);
   drain_unsent();
+  if (tsc - last_publish_tsc_ >= publish_ticks_) {
+    last_publish_tsc_ = tsc;
+    publish_telemetry();
+  }
   return fix_moved || counters_.packets != before;
+}
+
+void Pipeline::publish_telemetry() noexcept {
+  if (!control_) return;
+  publish_counters();
+  control_->publish_positions(core_.positions());
+}
+
+void Pipeline::publish_counters() noexcept {
+  ControlBlockWriter& c = *control_;
+  const md::FeedCounters& f = feed_.counters();
+  const FixOrderGatewayCounters& g = gateway_.counters();
+  const FixTranslatorCounters& x = translator_.counters();
+  const StrategyOrderCounters& s = host_.context().counters();
+  const trading::TradingCounters& t = core_.counters();
+  std::uint64_t rejects = 0;
+  for (std::size_t r = 1; r < t.rejects.size(); ++r) {
+    rejects += t.rejects[r];
+    c.set(counter_index(static_cast<trading::RejectReason>(r)), t.rejects[r]);
+  }
+  std::uint64_t trips = 0;
+  for (const std::uint64_t k : t.kill_trips) trips += k;
+  c.set(counter_index(Counter::LoopIterations), counters_.iterations);
+  c.set(counter_index(Counter::PacketsIn), counters_.packets);
+  c.set(counter_index(Counter::MessagesIn), f.delivered);
+  c.set(counter_index(Counter::SequenceGaps), f.gaps_detected);
+  c.set(counter_index(Counter::BookUpdates), books_.counters().messages);
+  c.set(counter_index(Counter::Signals), s.submits + s.replaces + s.cancels);
+  c.set(counter_index(Counter::OrdersSent), g.new_orders);
+  c.set(counter_index(Counter::CancelsSent), g.cancels);
+  c.set(counter_index(Counter::ReplacesSent), g.replaces);
+  c.set(counter_index(Counter::ExecutionReports), x.execution_reports + x.cancel_rejects);
+  c.set(counter_index(Counter::Fills), counters_.fills);
+  c.set(counter_index(Counter::Rejects), rejects);
+  c.set(counter_index(Counter::VenueRejects), counters_.venue_rejects);
+  c.set(counter_index(Counter::KillTrips), trips);
+  c.set(counter_index(Counter::CommandsHandled), counters_.commands);
+  c.set(counter_index(Counter::MarketDataDrops), f.messages_lost + f.buffer_overflows);
+  const std::uint64_t gauges[kPipelineGauges.size()] = {
+      core_.orders().live_orders(),
+      venue_up_ ? 1u : 0u,
+      strategies_started_ ? 1u : 0u,
+      f.gaps_filled_by_lines,
+      f.gaps_filled_by_retransmission,
+      f.messages_lost,
+      f.requests_sent,
+      feed_.stale() ? 1u : 0u,
+  };
+  for (std::size_t i = 0; i < kPipelineGauges.size(); ++i) c.set(kCounterCount + i, gauges[i]);
+}
+
+void Pipeline::begin_shutdown() noexcept {
+  stopping_ = true;
+  const std::uint64_t tsc = core::Clock::now();
+  host_.set_time(tsc);
+  core_.shutdown(tsc);
+  host_.check_kill();
+  drain_unsent();
+  if (control_) control_->set_state(EngineState::Stopping, "shutdown: cancelling open orders");
+}
+
+void Pipeline::logout(std::int64_t now_ns) noexcept {
+  initiator_->set_reconnect(false);
+  initiator_->session().logout("engine stopping", now_ns);
+}
+
+void Pipeline::finish(ExitReason why, std::string_view reason) noexcept {
+  if (!control_) return;
+  publish_telemetry();
+  control_->set_state(EngineState::Stopped, reason, why);
 }
 
 void Pipeline::poll_control(std::uint64_t tsc) noexcept {
@@ -172,7 +281,7 @@ void Pipeline::poll_control(std::uint64_t tsc) noexcept {
 
 void Pipeline::publish_state() noexcept {
   const trading::KillState s = core_.kill_switch().state();
-  if (!control_ || s == published_) return;
+  if (!control_ || s == published_ || stopping_) return;
   published_ = s;
   control_->set_state(engine_state(s), trading::to_string(s));
 }
@@ -196,9 +305,14 @@ void Pipeline::drain_unsent() noexcept {
 void Pipeline::on_execution_report(const trading::ExecutionReport& report) noexcept {
   host_.set_time(report.tsc);
   host_.on_execution_report(report);
+  if (report.kind == trading::ExecKind::Trade) ++counters_.fills;
+  if (report.kind == trading::ExecKind::Rejected) ++counters_.venue_rejects;
+  stages_.report_applied();
 }
 
 void Pipeline::on_venue_session(bool up) noexcept {
+  venue_up_ = up;
+  if (up && armed_) start_strategies();
   core_.on_venue_session(up, core::Clock::now());
   host_.check_kill();
 }

@@ -37,6 +37,7 @@ bool StrategyContext::market_open(SymbolId s) const noexcept {
 
 trading::SubmitResult StrategyContext::submit(const trading::OrderRequest& r) noexcept {
   ++counters_.submits;
+  mark_decision();
   const trading::SubmitResult res = core_.submit(r, now_);
   if (res.reason != trading::RejectReason::None) ++counters_.rejects;
   return res;
@@ -66,6 +67,7 @@ trading::SubmitResult StrategyContext::submit_market(SymbolId s, Side side, Qty 
 
 trading::RequestResult StrategyContext::replace(OrderId id, Price price, Qty quantity) noexcept {
   ++counters_.replaces;
+  mark_decision();
   const trading::RequestResult r = core_.replace(id, price, quantity, now_);
   if (r.reason != trading::RejectReason::None) ++counters_.rejects;
   return r;
@@ -73,6 +75,7 @@ trading::RequestResult StrategyContext::replace(OrderId id, Price price, Qty qua
 
 trading::RequestResult StrategyContext::cancel(OrderId id) noexcept {
   ++counters_.cancels;
+  mark_decision();
   const trading::RequestResult r = core_.cancel(id, now_);
   if (r.reason != trading::RejectReason::None) ++counters_.rejects;
   return r;

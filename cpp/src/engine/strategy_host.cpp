@@ -81,6 +81,7 @@ void StrategyHost::on_top_of_book(std::uint16_t locate, const market_data::Level
   SymbolId s;
   if (!symbol_of(locate, s)) return;
   ++counters_.book_updates;
+  if (context_.stages_ != nullptr) context_.stages_->top_of_book();
   check_kill();
   core_.on_quote(s, bid.price, ask.price, context_.now());
   const market_data::OrderBook* book = books_.book(locate);

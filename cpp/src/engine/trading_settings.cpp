@@ -32,6 +32,7 @@ trading::TradingSettings trading_settings(const config::SystemConfig& c) {
   s.kill.market_data_stale_ns = ms_to_ns(k.market_data_stale_ms);
   const auto set = [&s](KillTrigger t, trading::KillLevel l) { s.kill.level[static_cast<std::size_t>(t)] = l; };
   set(KillTrigger::Manual, trading::KillLevel::Halt);
+  set(KillTrigger::Shutdown, trading::KillLevel::Halt);
   set(KillTrigger::DailyLoss, level(k.on_daily_loss));
   set(KillTrigger::PositionBreach, level(k.on_position_breach));
   set(KillTrigger::RejectStorm, level(k.on_reject_storm));

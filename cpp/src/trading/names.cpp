@@ -62,6 +62,7 @@ constexpr std::array<std::string_view, kKillTriggerCount> kTriggerNames{
     "market_data_stale",
     "venue_session_lost",
     "execution_anomaly",
+    "shutdown",
 };
 
 constexpr std::array<std::string_view, kAuditTypeCount> kAuditNames{

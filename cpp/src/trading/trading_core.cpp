@@ -236,6 +236,7 @@ TriggerSet TradingCore::holding_conditions(std::uint64_t tsc) const noexcept {
   if (storm_.holds(tsc)) holding |= bit(KillTrigger::RejectStorm);
   if (tsc > last_market_data_ && tsc - last_market_data_ > stale_ticks_) holding |= bit(KillTrigger::MarketDataStale);
   if (!venue_up_) holding |= bit(KillTrigger::VenueSessionLost);
+  if (shutting_down_) holding |= bit(KillTrigger::Shutdown);
   // Manual and ExecutionAnomaly hold no condition: resuming from them is the
   // operator's decision, which the resume command is.
   return holding;

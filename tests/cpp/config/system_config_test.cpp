@@ -61,8 +61,8 @@ TEST(SystemConfig, MinimalDocumentIsValidAndTyped) {
 
 TEST(SystemConfig, CoreInTwoRoles) {
   Json d = base();
-  d["cpu"] = {{"layout", "pipeline"}, {"network_cores", {1}}, {"strategy_cores", {2}}, {"risk_cores", {2, 3}}};
-  EXPECT_EQ(rules(check(d)), "cpu.risk_cores[0] cpu.roles_disjoint");
+  d["cpu"] = {{"layout", "pipeline"}, {"network_cores", {1}}, {"strategy_cores", {1}}};
+  EXPECT_EQ(rules(check(d)), "cpu.strategy_cores[0] cpu.roles_disjoint");
 }
 
 TEST(SystemConfig, CoreTheMachineLacks) {
@@ -83,11 +83,14 @@ TEST(SystemConfig, RunToCompletionUsesOneCore) {
   EXPECT_EQ(rules(check(d)), "cpu.strategy_cores cpu.layout");
 }
 
-TEST(SystemConfig, PipelineNeedsEveryStage) {
+TEST(SystemConfig, PipelineNeedsANetworkAndAStrategyCore) {
   Json d = base();
   d["cpu"]["layout"] = "pipeline";
+  EXPECT_EQ(rules(check(d)), "cpu.strategy_cores cpu.layout");
   d["cpu"]["strategy_cores"] = {2};
-  EXPECT_EQ(rules(check(d)), "cpu.risk_cores cpu.layout");
+  EXPECT_TRUE(check(d, 4).ok());
+  d["cpu"]["risk_cores"] = {3};
+  EXPECT_EQ(rules(check(d, 4)), "cpu.risk_cores cpu.layout") << "risk runs on the strategy core";
 }
 
 TEST(SystemConfig, RoleCoresMustBeIsolatedWhenIsolationIsConfigured) {
@@ -305,4 +308,24 @@ TEST(ResolveRelative, AgainstTheFilesFolder) {
 }
 
 }  // namespace
+TEST(SystemConfig, MarketDataLines) {
+  Json d = base();
+  d["network"]["udp_port"] = 26477;
+  d["market_data"] = {{"line_b", {{"ip", "239.1.1.2"}, {"port", 26478}}},
+                      {"retransmission", {{"ip", "127.0.0.1"}, {"port", 26400}}},
+                      {"gap_timeout_ms", 250}};
+  const SystemCheck c = check(d);
+  ASSERT_TRUE(c.ok()) << to_string(c.errors);
+  EXPECT_EQ(c.config->market_data.line_b.ip, "239.1.1.2");
+  EXPECT_EQ(c.config->market_data.line_b.port, 26478);
+  EXPECT_EQ(c.config->market_data.retransmission.port, 26400);
+  EXPECT_EQ(c.config->market_data.gap_timeout_ms, 250);
+  EXPECT_EQ(c.config->market_data.request_delay_us, 10) << "default";
+  EXPECT_EQ(check(base()).config->market_data.line_b.port, 0) << "no line B unless configured";
+
+  d["market_data"]["line_b"]["ip"] = "0.0.0.0";
+  d["market_data"]["line_b"]["port"] = 26477;
+  EXPECT_EQ(rules(check(d)), "market_data.line_b.port market_data.line_b_transport") << "line B is not line A";
+}
+
 }  // namespace hft::config

@@ -59,6 +59,27 @@ struct NetworkConfig {
   DpdkConfig dpdk;
 };
 
+/// One UDP feed line: a multicast group (or our unicast address) and port.
+struct FeedLineConfig {
+  std::string ip{"0.0.0.0"};
+  std::int64_t port{0};  ///< 0: the line is not used
+};
+
+/// Feed recovery and book sizes (`market_data`). Line A is `network`'s
+/// address, port and groups; line B and the retransmission server are here.
+struct MarketDataConfig {
+  FeedLineConfig line_b;           ///< second line for A/B arbitration (port 0: none)
+  FeedLineConfig retransmission;   ///< MoldUDP64 re-request server (port 0: none)
+  std::int64_t first_sequence{1};  ///< 0 joins late
+  std::int64_t gap_timeout_ms{100};
+  std::int64_t request_delay_us{10};
+  std::int64_t retry_interval_ms{10};
+  std::int64_t max_request_attempts{3};
+  std::int64_t buffer_messages{65536};
+  std::int64_t book_order_capacity{1 << 22};
+  std::int64_t book_levels_per_side{4096};
+};
+
 struct CpuConfig {
   enum class Layout { RunToCompletion, Pipeline };
   Layout layout{Layout::RunToCompletion};
@@ -120,6 +141,7 @@ struct LoggingConfig {
   std::string level{"info"};
   std::string audit_log_path;
   std::string performance_log_path;
+  std::int64_t telemetry_interval_ms{1000};  ///< performance log snapshot period
   AuditConfig audit;
 };
 
@@ -192,6 +214,7 @@ struct SymbolConfig {
 struct SystemConfig {
   std::string instance_name{"main"};
   NetworkConfig network;
+  MarketDataConfig market_data;
   CpuConfig cpu;
   RiskConfig risk;
   KillSwitchConfig kill_switch;

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "hft/engine/stage_clock.h"
 #include "hft/net/tcp.h"
 #include "hft/protocol/fix_session.h"
 
@@ -38,6 +39,8 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   void drop_connection(std::int64_t now_ns);
   /// Stops or resumes reconnecting (e.g. for a planned outage).
   void set_reconnect(bool on) noexcept { reconnect_ = on; }
+  /// Marks reads and writes for the pipeline's stage timing (nullptr: none).
+  void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
 
   protocol::fix::Session& session() noexcept { return session_; }
   bool connected() const noexcept { return stream_ != nullptr && stream_->is_open() && !stream_->connecting(); }
@@ -57,7 +60,8 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   std::int64_t next_attempt_ns_{0};
   bool reconnect_{true};
   bool attempted_{false};  // the first connection is always tried
-  bool broken_{false};     // a send failed inside a session callback; handled by the next poll
+  bool broken_{false};
+  StageClock* stages_{nullptr};  // a send failed inside a session callback; handled by the next poll
   std::string last_error_;
 };
 

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hft/engine/stage_clock.h"
 #include "hft/protocol/fix_session.h"
 #include "hft/trading/execution_report.h"
 #include "hft/trading/order_request.h"
@@ -57,6 +58,8 @@ class FixOrderGateway final : public trading::OrderGateway {
   /// Wall-clock time (ns since the epoch) for SendingTime and TransactTime;
   /// the owner sets it once per loop iteration.
   void set_time(std::int64_t now_ns) noexcept { now_ns_ = now_ns; }
+  /// Marks each request for the pipeline's stage timing (nullptr: none).
+  void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
 
   void send_new(const trading::Order& order) noexcept override;
   void send_cancel(const trading::Order& order, trading::OrderId cancel_id) noexcept override;
@@ -94,6 +97,7 @@ class FixOrderGateway final : public trading::OrderGateway {
   std::string account_;
   protocol::fix::Session* session_{nullptr};
   std::int64_t now_ns_{0};
+  StageClock* stages_{nullptr};
   FixOrderGatewayCounters counters_;
   std::array<trading::ExecutionReport, kUnsentCapacity> unsent_{};
   std::size_t unsent_count_{0};

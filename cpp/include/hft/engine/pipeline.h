@@ -25,6 +25,7 @@
 #include "hft/engine/control_block_writer.h"
 #include "hft/engine/fix_initiator.h"
 #include "hft/engine/fix_order_gateway.h"
+#include "hft/engine/stage_clock.h"
 #include "hft/engine/strategy_context.h"
 #include "hft/engine/strategy_host.h"
 #include "hft/engine/strategy_registry.h"
@@ -58,14 +59,23 @@ struct PipelineOptions {
   market_data::BookManagerOptions books;
   FixInitiatorOptions fix;
   protocol::fix::SessionSettings session;  ///< role Initiator
-  protocol::fix::StoreOptions store;       ///< in-memory store sizes
-  std::string account;                     ///< FIX Account (1); empty: not sent
+  protocol::fix::StoreOptions store;       ///< store sizes and durability
+  /// Folder of the session's store file; empty keeps it in memory (then a
+  /// restart logs on at 1/1 and needs the venue to reset too).
+  std::string store_directory;
+  std::string store_session_id;  ///< what the file records ("FIX.4.4:HFT->VENUE")
+  std::string account;           ///< FIX Account (1); empty: not sent
   /// The control block; none when not set.
   std::optional<ControlBlockOptions> control;
   std::size_t rx_burst{32};
   /// Strategy and core timers run at most this often (the feed's timer runs
   /// every iteration: it is a compare when nothing is pending).
   std::uint64_t timer_interval_ns{1'000'000};
+  /// Counters and positions go to the control block this often (a few
+  /// hundred stores; latency histograms are written as samples arrive).
+  std::uint64_t publish_interval_ns{10'000'000};
+  /// Per-stage TSC marks (StageClock) into the control block's histograms.
+  bool stage_timing{true};
 };
 
 /// Counters of the loop itself.
@@ -73,6 +83,8 @@ struct PipelineCounters {
   std::uint64_t iterations{0};
   std::uint64_t packets{0};
   std::uint64_t commands{0};
+  std::uint64_t fills{0};          ///< Trade reports applied
+  std::uint64_t venue_rejects{0};  ///< orders the venue (or the gateway, offline) refused
 };
 
 class Pipeline final : private ExecutionReportSink {
@@ -86,9 +98,13 @@ class Pipeline final : private ExecutionReportSink {
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
 
-  /// Starts the strategies and marks the control block Running. Call once
-  /// before the first poll.
+  /// Marks the control block Running and starts the strategies as soon as
+  /// the order session is logged on (at once if it already is): until then
+  /// the books build from the feed but no strategy sees them, so nothing is
+  /// decided that could not be sent. Call once, before the first poll.
   void start();
+  /// The strategies are running (the session logged on after `start`).
+  bool strategies_started() const noexcept { return strategies_started_; }
   /// One loop iteration at wall-clock `now_ns` (ns since the epoch, for
   /// FIX); TSC is read here. True when anything arrived.
   bool poll(std::int64_t now_ns);
@@ -98,6 +114,20 @@ class Pipeline final : private ExecutionReportSink {
   trading::ResumeResult resume() noexcept;
   /// A stop command arrived (the daemon then cancels, flushes and exits).
   bool stop_requested() const noexcept { return stop_requested_; }
+  /// The first step of a stop: HALT with trigger Shutdown (strategies told,
+  /// every live order cancelled, no resume) and state Stopping. Keep polling
+  /// until `open_orders()` is 0 or the venue is gone, then `finish`.
+  void begin_shutdown() noexcept;
+  /// Logs the FIX session out; poll until `initiator().connected()` is false.
+  void logout(std::int64_t now_ns) noexcept;
+  /// Final counters and positions into the control block, state Stopped.
+  void finish(ExitReason why, std::string_view reason) noexcept;
+  std::size_t open_orders() const noexcept { return core_.orders().live_orders(); }
+  /// The FIX session is logged on.
+  bool venue_up() const noexcept { return venue_up_; }
+  /// Counters and positions into the control block now (also done every
+  /// `publish_interval_ns` by `poll`).
+  void publish_telemetry() noexcept;
 
   const market_data::BookManager& books() const noexcept { return books_; }
   const market_data::FeedHandler& feed() const noexcept { return feed_; }
@@ -119,6 +149,8 @@ class Pipeline final : private ExecutionReportSink {
   void receive(net::DatagramTransport* transport, int line) noexcept;
   void poll_control(std::uint64_t tsc) noexcept;
   void publish_state() noexcept;
+  void publish_counters() noexcept;
+  void start_strategies() noexcept;
   /// Applies the gateway's local rejects of requests the session refused.
   void drain_unsent() noexcept;
 
@@ -139,6 +171,13 @@ class Pipeline final : private ExecutionReportSink {
   std::unique_ptr<FixInitiator> initiator_;
   std::unique_ptr<ControlBlockWriter> control_;
   std::uint64_t last_timer_tsc_{0};
+  std::uint64_t publish_ticks_;
+  std::uint64_t last_publish_tsc_{0};
+  StageClock stages_;
+  bool venue_up_{false};
+  bool stopping_{false};
+  bool armed_{false};
+  bool strategies_started_{false};
   trading::KillState published_{trading::KillState::Active};
   bool stop_requested_{false};
   PipelineCounters counters_;

@@ -14,6 +14,7 @@
 
 #include "hft/core/clock.h"
 #include "hft/core/types.h"
+#include "hft/engine/stage_clock.h"
 #include "hft/engine/strategy.h"
 #include "hft/market_data/book_manager.h"
 #include "hft/trading/trading_core.h"
@@ -89,9 +90,14 @@ class StrategyContext {
   std::size_t cancel_all(SymbolId s) noexcept;
 
   const StrategyOrderCounters& counters() const noexcept { return counters_; }
+  /// Marks each request for the pipeline's stage timing (nullptr: none).
+  void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
 
  private:
   friend class StrategyHost;
+  void mark_decision() noexcept {
+    if (stages_ != nullptr) stages_->decision();
+  }
   void set_now(std::uint64_t tsc) noexcept { now_ = tsc; }
   void bind(SymbolId s, std::uint16_t locate) noexcept { locates_[s.value] = locate; }
   trading::SubmitResult submit(const trading::OrderRequest& r) noexcept;
@@ -103,6 +109,7 @@ class StrategyContext {
   double ticks_per_ns_;
   std::uint64_t now_{0};
   StrategyOrderCounters counters_;
+  StageClock* stages_{nullptr};
 };
 
 }  // namespace hft::engine

@@ -45,6 +45,9 @@ struct RxDatagram {
   UdpEndpoint destination;        ///< our address or the multicast group it was sent to
   std::uint64_t timestamp_ns{0};  ///< CLOCK_REALTIME nanoseconds; 0 with `RxTimestampSource::None`
   RxTimestampSource timestamp_source{RxTimestampSource::None};
+  /// TSC when an earlier stage took the datagram off the wire (a relay from
+  /// a network core); 0: the reader's own receive time applies.
+  std::uint64_t rx_tsc{0};
 };
 
 /// One datagram to send. The payload is copied before `tx_burst` returns.

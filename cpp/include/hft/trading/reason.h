@@ -73,8 +73,9 @@ enum class KillTrigger : std::uint16_t {
   MarketDataStale = 5,
   VenueSessionLost = 6,
   ExecutionAnomaly = 7,
+  Shutdown = 8,  ///< the daemon is stopping: no new orders, cancel everything
 };
-inline constexpr std::uint16_t kKillTriggerCount = 8;
+inline constexpr std::uint16_t kKillTriggerCount = 9;
 
 /// Stable lower_snake_case names, used in counters, JSON and the audit reader.
 std::string_view to_string(RejectReason r) noexcept;

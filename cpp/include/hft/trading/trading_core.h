@@ -76,6 +76,12 @@ class TradingCore {
   // ---- kill switch ----
   /// The operator's kill: HALT (cancel everything) or REDUCE.
   void kill(KillLevel level, std::uint64_t tsc) noexcept { trip(KillTrigger::Manual, level, tsc, 0); }
+  /// The daemon is stopping: HALT with trigger Shutdown (cancel everything,
+  /// nothing new leaves), and no resume from then on.
+  void shutdown(std::uint64_t tsc) noexcept {
+    shutting_down_ = true;
+    trip(KillTrigger::Shutdown, KillLevel::Halt, tsc, 0);
+  }
   /// Back to ACTIVE unless a trigger's condition still holds.
   ResumeResult resume(std::uint64_t tsc) noexcept;
   /// Conditions true right now, as trigger bits (what `resume` checks).
@@ -109,6 +115,7 @@ class TradingCore {
   RejectStormDetector storm_;
   std::uint64_t last_market_data_{0};
   bool venue_up_{true};
+  bool shutting_down_{false};
   std::size_t breached_symbols_{0};
   TradingCounters counters_;
 };
