@@ -27,6 +27,7 @@ from hft.feed_cli import replay, synth
 from hft.fix_cli import fix
 from hft.metrics_cli import metrics
 from hft.preflight_cli import preflight
+from hft.report_cli import report
 from hft.venue_cli import venue
 
 
@@ -337,6 +338,7 @@ cli.add_command(status)
 cli.add_command(kill)
 cli.add_command(resume)
 cli.add_command(stop)
+cli.add_command(report)
 
 
 if __name__ == "__main__":
