@@ -9,6 +9,14 @@ set(_hft_configs "${PROJECT_SOURCE_DIR}/config/system_config.json" "${PROJECT_SO
 install(FILES ${_hft_configs} DESTINATION "${HFT_PACKAGE_CONFDIR}" COMPONENT runtime)
 install(PROGRAMS "${PROJECT_SOURCE_DIR}/scripts/bench.sh" DESTINATION share/hft/scripts COMPONENT runtime)
 install(FILES "${PROJECT_SOURCE_DIR}/README.md" DESTINATION share/doc/hft COMPONENT runtime)
+# The systemd unit (scripts/install.sh renders its own copy into /etc/systemd/system),
+# and the install and tuning scripts, so a DEB alone is enough to set a server up.
+set(HFT_PACKAGE_UNITDIR "/lib/systemd/system" CACHE PATH "systemd unit folder inside the packages")
+install(FILES "${PROJECT_SOURCE_DIR}/config/systemd/hft_system.service" DESTINATION "${HFT_PACKAGE_UNITDIR}"
+  COMPONENT runtime)
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/scripts/install.sh" "${PROJECT_SOURCE_DIR}/scripts/setup_hugepages.sh"
+  "${PROJECT_SOURCE_DIR}/scripts/setup_cpu_performance.sh" "${PROJECT_SOURCE_DIR}/scripts/setup_irq_affinity.sh"
+  DESTINATION share/hft/scripts COMPONENT runtime)
 
 set(CPACK_PACKAGE_NAME "hft")
 set(CPACK_PACKAGE_VENDOR "hft project")
