@@ -28,6 +28,7 @@ from hft.fix_cli import fix
 from hft.metrics_cli import metrics
 from hft.preflight_cli import preflight
 from hft.report_cli import report
+from hft.start_cli import start
 from hft.venue_cli import venue
 
 
@@ -339,6 +340,7 @@ cli.add_command(kill)
 cli.add_command(resume)
 cli.add_command(stop)
 cli.add_command(report)
+cli.add_command(start)
 
 
 if __name__ == "__main__":

@@ -356,5 +356,29 @@ class ControlClient:
             ) from None
 
 
-#: ``hft.control.Engine("main").kill(...)``, the spelling the runbooks use.
-Engine = ControlClient
+class Engine(ControlClient):
+    """A running engine by instance name, as runbooks and notebooks use it::
+
+        from hft.control import Engine
+        ack = Engine("demo").kill("spread blew out")   # HALT, acknowledged in µs
+        print(ack.state_after, ack.round_trip_us)
+
+    The reason comes first here (a kill is always for a reason); the level
+    defaults to halt. Everything else is :class:`ControlClient`.
+    """
+
+    def kill(  # type: ignore[override]
+        self, reason: str = "manual kill", level: str = "halt", timeout_s: float = 1.0
+    ) -> CommandAck:
+        return super().kill(level, reason, timeout_s)
+
+    def stop_and_wait(self, reason: str = "manual stop", timeout_s: float = 30.0) -> bool:
+        """Graceful stop, then wait until the process has exited (orders
+        cancelled, audit log flushed); True when it did within the time."""
+        from hft.launch import wait_exit  # launch imports this module
+
+        pid = self.pid
+        ack = self.stop(reason)
+        if not ack.acknowledged:
+            return False
+        return wait_exit(pid, timeout_s)

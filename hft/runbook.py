@@ -257,3 +257,10 @@ def preflight(
     add(*check_venues(doc))
     add(*check_audit_path(doc["logging"]))
     return report
+
+
+def start(config: str | os.PathLike[str], **options: Any) -> Any:
+    """The start-up runbook (preflight, venue, engine): see :func:`hft.launch.start`."""
+    from hft import launch  # launch builds on this module's checks
+
+    return launch.start(config, **options)

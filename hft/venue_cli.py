@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -12,9 +10,9 @@ from typing import Any
 
 import click
 
-from hft import paths
+from hft import launch
 from hft.cli_support import ExitCode, console, emit_json, err_console
-from hft.control import ControlClient, ControlError, NoEngineError
+from hft.control import ControlClient, NoEngineError
 
 VENUE_COUNTERS = ("venue.events", "feed.messages", "feed.packets", "feed.retransmitted", "flow.inputs")
 
@@ -45,35 +43,17 @@ def _instance_of(config: Path) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON summary.")
 def venue_start(config: Path, log: Path | None, shm_dir: Path | None, wait: float, as_json: bool) -> None:
     """Start hft_venue in the background and wait until it listens."""
-    exe = paths.find_binary("hft_venue")
     instance = _instance_of(config)
-    log = log or Path(os.environ.get("HFT_STATE_DIR", "/tmp")) / f"hft-venue-{instance}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    argv = [str(exe), "--config", str(config)]
-    if shm_dir:
-        argv += ["--shm-dir", str(shm_dir)]
-    with log.open("ab") as out:
-        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err_console.print(f"hft venue start: hft_venue exited with {proc.returncode}; see {log}")
-            sys.exit(ExitCode.RUNTIME)
-        try:
-            status = ControlClient.attach(instance, shm_dir).status()
-            if status.state == "running":
-                summary = {"instance": instance, "pid": proc.pid, "log": str(log), "state": status.state}
-                if as_json:
-                    emit_json(summary)
-                else:
-                    console.print(f"venue '{instance}' running (pid {proc.pid}); output in {log}")
-                return
-        except ControlError:
-            pass
-        time.sleep(0.05)
-    proc.terminate()
-    err_console.print(f"hft venue start: not listening after {wait:g} s; see {log}")
-    sys.exit(ExitCode.RUNTIME)
+    try:
+        started = launch.start_venue(config, shm_dir, wait, log)
+    except launch.StartError as e:
+        err_console.print(f"hft venue start: {e}")
+        sys.exit(ExitCode.RUNTIME)
+    summary = {"instance": instance, "pid": started.pid, "log": started.log, "state": "running"}
+    if as_json:
+        emit_json(summary)
+    else:
+        console.print(f"venue '{instance}' running (pid {started.pid}); output in {started.log}")
 
 
 def _status(instance: str, shm_dir: Path | None) -> dict[str, Any]:
@@ -125,9 +105,7 @@ def venue_stop(instance: str, shm_dir: Path | None, timeout: float, as_json: boo
     pid = client.pid
     ack = client.stop(reason="hft venue stop", timeout_s=min(timeout, 2.0))
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and _alive(pid):
-        time.sleep(0.05)
-    stopped = not _alive(pid)
+    stopped = launch.wait_exit(pid, max(0.0, deadline - time.monotonic()))
     if as_json:
         emit_json({"instance": instance, "pid": pid, "ack": ack.to_dict(), "stopped": stopped})
     elif stopped:
@@ -135,13 +113,3 @@ def venue_stop(instance: str, shm_dir: Path | None, timeout: float, as_json: boo
     else:
         err_console.print(f"hft venue stop: pid {pid} still running after {timeout:g} s")
     sys.exit(ExitCode.OK if stopped else ExitCode.RUNTIME)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

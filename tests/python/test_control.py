@@ -143,7 +143,7 @@ def test_clean_close_removes_the_segment(shm_dir: str) -> None:
 
 
 def test_commands_are_acknowledged(served: Served, shm_dir: str) -> None:
-    client = control.Engine(INSTANCE, shm_dir)
+    client = control.ControlClient(INSTANCE, shm_dir)
     ack = client.kill("reduce", "risk desk", timeout_s=30)
     assert ack.ok and ack.state_after == "reducing" and ack.seq > 0
     st = client.status()
@@ -153,7 +153,9 @@ def test_commands_are_acknowledged(served: Served, shm_dir: str) -> None:
         "risk desk",
         ack.seq,
     )
-    assert client.kill("halt", timeout_s=30).state_after == "halted"
+    # The runbook spelling: the reason first, HALT by default.
+    halted = control.Engine(INSTANCE, shm_dir).kill("desk call", timeout_s=30)
+    assert halted.state_after == "halted" and client.status().reason == "desk call"
     assert client.resume("all clear", timeout_s=30).state_after == "running"
     assert client.counters()["commands_handled"] == 3
     stop = client.stop("end of day", timeout_s=30)

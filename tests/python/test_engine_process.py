@@ -22,23 +22,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from system_configs import engine_config, free_udp_port, venue_config
 
 from hft import audit
 from hft.control import ControlClient
-
-REPO = Path(__file__).resolve().parents[2]
 
 
 def bin_dir() -> Path:
     value = os.environ.get("HFT_BIN_DIR")
     assert value, "HFT_BIN_DIR must name the build's cpp/apps folder (scripts/test.sh sets it)"
     return Path(value)
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def wait_for(
@@ -86,48 +79,6 @@ class Session:
             check=False,
             env=self.env,
         )
-
-
-def venue_config(tmp: Path, name: str, line_a: int, line_b: int, retransmission: int) -> Path:
-    config = json.loads((REPO / "config/demo/venue.json").read_text())
-    config["name"] = name
-    config["order_entry"]["port"] = 0
-    config["order_entry"]["sessions"][0]["store"] = str(tmp / "venue-store")
-    config["market_data"]["lines"] = [
-        {"ip": "127.0.0.1", "port": line_a},
-        {"ip": "127.0.0.1", "port": line_b, "drop_probability": 0.01, "fault_seed": 5},
-    ]
-    config["market_data"]["retransmission"] = {"ip": "127.0.0.1", "port": retransmission}
-    config["market_data"]["heartbeat_ms"] = 100
-    config["flow"]["messages_per_second"] = 3000
-    path = tmp / "venue.json"
-    path.write_text(json.dumps(config))
-    return path
-
-
-def engine_config(tmp: Path, instance: str, ports: dict[str, int], layout: str = "run_to_completion") -> Path:
-    config = json.loads((REPO / "config/demo/system_config.json").read_text())
-    config["instance"]["name"] = instance
-    config["network"]["udp_port"] = ports["line_a"]
-    config["market_data"]["line_b"]["port"] = ports["line_b"]
-    config["market_data"]["retransmission"]["port"] = ports["retransmission"]
-    config["fix"]["sessions"][0]["port"] = ports["fix"]
-    config["cpu"]["network_cores"] = [0]
-    if layout == "pipeline":
-        # The network core relays datagrams to the engine core through a ring.
-        config["cpu"] = {"layout": "pipeline", "network_cores": [0], "strategy_cores": [1]}
-    # A limit the taker's orders break and the maker's quotes do not: the
-    # risk chain must reject one strategy's orders while the other trades.
-    config["risk"]["max_order_quantity"] = 150
-    config["strategies"][0]["market_maker"]["quote_size"] = 100
-    config["strategies"][1]["liquidity_taker"]["order_size"] = 200
-    config["strategies"][1]["liquidity_taker"]["imbalance_threshold_bps"] = 1000
-    config["strategies"][1]["liquidity_taker"]["cooldown_ms"] = 5
-    config["symbols_file"] = str(REPO / "config/symbol_config.json")
-    config["logging"]["telemetry_interval_ms"] = 200
-    path = tmp / "system_config.json"
-    path.write_text(json.dumps(config))
-    return path
 
 
 @pytest.fixture(params=["run_to_completion", "pipeline"])
