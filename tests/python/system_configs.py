@@ -45,6 +45,26 @@ def engine_config(tmp: Path, instance: str, ports: dict[str, int], layout: str =
     if layout == "pipeline":
         # The network core relays datagrams to the engine core through a ring.
         config["cpu"] = {"layout": "pipeline", "network_cores": [0], "strategy_cores": [1]}
+    if layout == "dpdk":
+        # Line A through a DPDK port: the pcap PMD on the host's loopback sees
+        # the venue's datagrams. Their UDP checksums are left for a NIC to
+        # fill, so software verification is off; line B needs a kernel socket
+        # and a second port, so this run has line A and retransmission only.
+        config["network"].update(
+            {
+                "kernel_bypass": "dpdk",
+                "interface": "net_pcap0",
+                "dpdk": {
+                    "vdevs": ["net_pcap0,iface=lo"],
+                    "no_huge": True,
+                    "no_pci": True,
+                    "in_memory": True,
+                    "file_prefix": instance,
+                    "verify_udp_checksum": False,
+                },
+            }
+        )
+        config["market_data"]["line_b"]["port"] = 0
     # A limit the taker's orders break and the maker's quotes do not: the
     # risk chain must reject one strategy's orders while the other trades.
     config["risk"]["max_order_quantity"] = 150

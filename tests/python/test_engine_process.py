@@ -81,7 +81,7 @@ class Session:
         )
 
 
-@pytest.fixture(params=["run_to_completion", "pipeline"])
+@pytest.fixture(params=["run_to_completion", "pipeline", "dpdk"])
 def session(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Session]:
     state = tmp_path / "state"
     shm = tmp_path / "shm"

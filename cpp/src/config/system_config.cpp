@@ -183,6 +183,7 @@ SystemConfig to_system_config(const Json& n) {
   c.network.dpdk.mempool_size = dpdk.at("mempool_size");
   c.network.dpdk.mempool_cache = dpdk.at("mempool_cache");
   c.network.dpdk.checksum_offload = dpdk.at("checksum_offload");
+  c.network.dpdk.verify_udp_checksum = dpdk.at("verify_udp_checksum");
   c.network.dpdk.link_wait_ms = dpdk.at("link_wait_ms");
   c.network.local_ip = net.at("local_ip");
   c.network.udp_port = net.at("udp_port");

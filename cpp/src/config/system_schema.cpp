@@ -513,6 +513,9 @@ DocumentSchema make_system_schema() {
                                "mbufs in the port's pool (2^n - 1 uses memory best)"),
                       optional("mempool_cache", integer().min(0).max(512), 256, "per-lcore mbuf cache"),
                       optional("checksum_offload", boolean(), true, "let the NIC fill IPv4/UDP checksums where it can"),
+                      optional("verify_udp_checksum", boolean(), true,
+                               "check received UDP checksums in software; off where the NIC verifies them, or "
+                               "for net_pcap on the host's loopback (the kernel leaves them unfilled)"),
                       optional("link_wait_ms", integer().min(0).max(60000), 0,
                                "wait this long for link up when the port opens (0: do not wait)"),
                       optional("no_huge", boolean(), true, "run the EAL without hugepages (--no-huge)"),

@@ -56,6 +56,7 @@ net::NetResult dpdk_udp_options(const config::SystemConfig& c, net::DpdkUdpOptio
     }
     out.next_hop_mac = mac;
   }
+  out.verify_udp_checksum = c.network.dpdk.verify_udp_checksum;
   return {};
 }
 

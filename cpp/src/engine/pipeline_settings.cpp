@@ -27,6 +27,9 @@ net::NetOpened<net::DatagramTransport> open_line(const config::SystemConfig& c, 
                                                  const char* key) {
   net::KernelUdpOptions o;
   if (net::NetResult r = kernel_udp_options(c, o); !r) return {nullptr, r};
+  // With dpdk, network.interface names the DPDK port, which the kernel does
+  // not know: its sockets go by route.
+  if (c.network.kernel_bypass == config::NetworkConfig::Transport::Dpdk) o.interface.clear();
   std::uint32_t ip = 0;
   if (!net::parse_ipv4(line.ip, ip)) {
     return net::NetOpened<net::DatagramTransport>::failure(std::string(key) + ".ip: not IPv4: " + line.ip);

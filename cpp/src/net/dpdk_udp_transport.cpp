@@ -19,7 +19,11 @@ bool is_multicast(std::uint32_t ip) noexcept { return is_multicast_ipv4(ip); }
 }  // namespace
 
 DpdkUdpTransport::DpdkUdpTransport(std::unique_ptr<DpdkPort> port, DpdkUdpOptions options)
-    : port_(std::move(port)), local_(options.local), groups_(std::move(options.multicast_groups)), ttl_(options.ttl) {
+    : port_(std::move(port)),
+      local_(options.local),
+      groups_(std::move(options.multicast_groups)),
+      ttl_(options.ttl),
+      verify_udp_checksum_(options.verify_udp_checksum) {
   if (local_.mac == MacAddress{}) local_.mac = port_->mac();
   if (options.next_hop_mac) {
     next_hop_ = *options.next_hop_mac;
@@ -48,7 +52,8 @@ std::size_t DpdkUdpTransport::rx_burst(RxDatagram* out, std::size_t max) noexcep
       continue;
     }
     UdpDatagram d;
-    switch (parse_udp_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m), d)) {
+    switch (
+        parse_udp_frame(rte_pktmbuf_mtod(m, const std::uint8_t*), rte_pktmbuf_data_len(m), d, verify_udp_checksum_)) {
       case FrameStatus::Ok:
         break;
       case FrameStatus::NotIpv4:

@@ -155,7 +155,8 @@ std::size_t build_udp_frame(const UdpEndpoint& src, const UdpEndpoint& dst, cons
   return total;
 }
 
-FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out) noexcept {
+FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out,
+                            bool verify_udp_checksum) noexcept {
   Ipv4Packet ip;
   const FrameStatus st = parse_ipv4(frame, size, ip);
   if (st != FrameStatus::Ok) return st;
@@ -164,7 +165,8 @@ FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpData
   if (ip.size < kUdpHeader) return FrameStatus::Truncated;
   const std::size_t udp_len = load16(udp + 4);
   if (udp_len < kUdpHeader || udp_len > ip.size) return FrameStatus::BadHeader;
-  if (load16(udp + 6) != 0 && transport_checksum(ip.header.src_ip, ip.header.dst_ip, kIpProtoUdp, udp, udp_len) != 0) {
+  if (verify_udp_checksum && load16(udp + 6) != 0 &&
+      transport_checksum(ip.header.src_ip, ip.header.dst_ip, kIpProtoUdp, udp, udp_len) != 0) {
     return FrameStatus::BadChecksum;
   }
   out.src.ip = ip.header.src_ip;

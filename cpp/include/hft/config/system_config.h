@@ -23,6 +23,7 @@ struct DpdkConfig {
   std::int64_t mempool_size{8191};
   std::int64_t mempool_cache{256};
   bool checksum_offload{true};
+  bool verify_udp_checksum{true};
   std::int64_t link_wait_ms{0};
   bool no_huge{true};
   bool no_pci{false};

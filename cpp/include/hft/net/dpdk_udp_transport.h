@@ -27,6 +27,11 @@ struct DpdkUdpOptions {
   /// unicast sends are counted as `tx_no_route`.
   std::optional<MacAddress> next_hop_mac;
   std::uint8_t ttl{64};
+  /// Check each datagram's UDP checksum in software. Off where the NIC
+  /// verifies it (RX checksum offload), or for frames captured on a host's
+  /// own loopback, where the kernel leaves the checksum for a NIC to fill.
+  /// The IPv4 header checksum is always checked.
+  bool verify_udp_checksum{true};
 };
 
 class DpdkUdpTransport final : public DatagramTransport {
@@ -55,6 +60,7 @@ class DpdkUdpTransport final : public DatagramTransport {
   MacAddress next_hop_{};
   bool has_next_hop_{false};
   std::uint8_t ttl_{64};
+  bool verify_udp_checksum_{true};
   TransportCounters counters_;
 };
 

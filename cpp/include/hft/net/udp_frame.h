@@ -62,7 +62,8 @@ struct UdpDatagram {
 
 /// Finds the UDP payload of an Ethernet frame (one 802.1Q tag allowed).
 /// Verifies the IPv4 header checksum, and the UDP checksum when non-zero.
-FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out) noexcept;
+FrameStatus parse_udp_frame(const std::uint8_t* frame, std::size_t size, UdpDatagram& out,
+                            bool verify_udp_checksum = true) noexcept;
 
 /// The Internet checksum (RFC 1071) of `size` bytes, folded, not inverted,
 /// starting from `sum`.
