@@ -58,6 +58,17 @@ TEST(UdpFrame, CorruptionIsCaughtByTheChecksums) {
   EXPECT_EQ(parse_udp_frame(f.data(), f.size(), d), FrameStatus::Ok);
 }
 
+TEST(UdpFrame, UdpChecksumVerificationCanBeLeftToTheNic) {
+  auto f = frame_of({1, 2, 3, 4});
+  f[f.size() - 1] ^= 0xff;  // what a loopback capture looks like: UDP checksum not filled in
+  UdpDatagram d;
+  EXPECT_EQ(parse_udp_frame(f.data(), f.size(), d, false), FrameStatus::Ok);
+  EXPECT_EQ(d.size, 4u);
+  f = frame_of({1, 2, 3, 4});
+  f[kEthernetHeader + 8] ^= 1;  // the IPv4 header checksum is still checked
+  EXPECT_EQ(parse_udp_frame(f.data(), f.size(), d, false), FrameStatus::BadChecksum);
+}
+
 TEST(UdpFrame, OtherTrafficIsNamed) {
   auto f = frame_of({1, 2, 3});
   UdpDatagram d;
