@@ -19,6 +19,7 @@
 #include "hft/core/cpu.h"
 #include "hft/core/version.h"
 #include "hft/engine/audit_settings.h"
+#include "hft/engine/control_block_reader.h"
 #include "hft/engine/packet_relay.h"
 #include "hft/engine/pipeline.h"
 #include "hft/engine/pipeline_settings.h"
@@ -240,6 +241,7 @@ class Daemon {
                     {"open_orders", open},
                     {"audit_records", a.records_written}};
     if (relay_) stopped["relay"] = relay;
+    stopped["latency_ns"] = session_latency();
     log_->write(code == kExitOk ? LogLevel::Info : LogLevel::Error, "stopped", stopped);
     json line = stopped;
     line["event"] = "stopped";
@@ -266,6 +268,29 @@ class Daemon {
         sides[side == core::Side::Buy ? "bids" : "asks"] = std::move(list);
       }
       out[s.symbol] = std::move(sides);
+    }
+    return out;
+  }
+
+  /// Each stage's percentiles over the whole session, from the control
+  /// block's histograms (what `hft status` shows at that moment).
+  json session_latency() const {
+    json out = json::object();
+    try {
+      const engine::ControlBlockReader reader(c_.instance_name);
+      for (std::size_t s = 0; s < reader.stage_names().size(); ++s) {
+        const core::LatencyHistogram h = reader.histogram_copy(s);
+        json f = {{"count", h.count()}};
+        if (h.count() > 0) {
+          f["p50"] = h.percentile(50);
+          f["p99"] = h.percentile(99);
+          f["p999"] = h.percentile(99.9);
+          f["max"] = h.max();
+        }
+        out[reader.stage_names()[s]] = f;
+      }
+    } catch (const std::exception& e) {
+      out["error"] = e.what();
     }
     return out;
   }
