@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hft import config as config_mod
 from hft import report as report_mod
+from hft import report_html
 from hft.cli_support import ExitCode, console, emit_json, err_console
 
 DEFAULT_CONFIG = Path("/etc/hft/system_config.json")
@@ -131,9 +132,9 @@ def report(
         progress.update(task, advance=2, description="read")
         page: Path | None = None
         if out is not None or not as_json:
-            target = out or report_mod.default_out_dir()
+            target = out or report_html.default_out_dir()
             try:
-                page = report_mod.write_html(
+                page = report_html.write_html(
                     result, target, progress=lambda step: progress.update(task, advance=1, description=step)
                 )
             except OSError as e:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from hft import audit
+from hft import audit, report_html
 from hft import report as rpt
 from hft._core import audit as native
 from hft.report_cli import report as report_cmd
@@ -560,6 +560,6 @@ def test_an_empty_session_renders_through_the_api(tmp_path: Path) -> None:
     report = rpt.build_report(log)
     assert "no latency samples in this session" in report.notes
     assert "no positions in this session" in report.notes
-    page = rpt.write_html(report, tmp_path / "o")
+    page = report_html.write_html(report, tmp_path / "o")
     assert page == tmp_path / "o" / "report.html"
     assert_complete_page(tmp_path / "o")
