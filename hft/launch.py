@@ -208,6 +208,12 @@ def start(
     if venue_config is not None:
         say("venue")
         venue = start_venue(Path(venue_config), shm_dir, timeout_s)
+        if report is not None:
+            # Preflight ran before the venue existed: ask again now it listens.
+            _, doc = checks.check_config(engine_config)
+            if doc is not None:
+                fresh = {c.name: c for c in checks.check_venues(doc)}
+                report.checks = [fresh.get(c.name, c) for c in report.checks]
     say("engine")
     try:
         engine = start_engine(engine_config, shm_dir, timeout_s)

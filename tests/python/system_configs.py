@@ -65,14 +65,11 @@ def engine_config(tmp: Path, instance: str, ports: dict[str, int], layout: str =
             }
         )
         config["market_data"]["line_b"]["port"] = 0
-    # A limit the taker's orders break and the maker's quotes do not: the
-    # risk chain must reject one strategy's orders while the other trades.
-    config["risk"]["max_order_quantity"] = 150
-    config["strategies"][0]["market_maker"]["quote_size"] = 100
-    config["strategies"][1]["liquidity_taker"]["order_size"] = 200
+    # The demo's symbol file marks TSLA not tradable (a restricted list): the
+    # risk chain must refuse the taker's TSLA orders while the rest trades.
     config["strategies"][1]["liquidity_taker"]["imbalance_threshold_bps"] = 1000
     config["strategies"][1]["liquidity_taker"]["cooldown_ms"] = 5
-    config["symbols_file"] = str(REPO / "config/symbol_config.json")
+    config["symbols_file"] = str(REPO / "config/demo/symbol_config.json")
     config["logging"]["telemetry_interval_ms"] = 200
     path = tmp / "system_config.json"
     path.write_text(json.dumps(config))

@@ -134,12 +134,14 @@ def counters(s: Session) -> dict[str, int]:
 def test_engine_trades_against_the_venue_and_the_kill_switch_stops_it(session: Session) -> None:
     s = session
     # Market data arrives, the session logs on, strategies trade, fills move
-    # positions and the risk chain refuses the taker's oversized orders.
+    # positions and the risk chain refuses the taker's restricted-list orders.
     wait_for("the venue session", lambda: counters(s).get("venue_session_up") == 1)
     wait_for(
         "orders, fills and a risk reject",
         lambda: (
-            (c := counters(s))["orders_sent"] > 0 and c["fills"] > 0 and c["reject.max_order_quantity"] > 0
+            (c := counters(s))["orders_sent"] > 0
+            and c["fills"] > 0
+            and c["reject.instrument_not_tradable"] > 0
         ),
         timeout_s=60,
         detail=lambda: {k: v for k, v in counters(s).items() if v},
@@ -169,6 +171,8 @@ def test_engine_trades_against_the_venue_and_the_kill_switch_stops_it(session: S
     s.venue.terminate()
     closed = read_json_line(s.venue, "closed")
     assert s.venue.wait(timeout=30) == 0
+    # The venue's Logout is a session loss the engine sees at once.
+    wait_for("the session loss", lambda: counters(s)["venue_session_up"] == 0)
     stopped_cmd = s.hft("stop", "--reason", "end of test")
     assert stopped_cmd.returncode == 0, stopped_cmd.stdout + stopped_cmd.stderr
     stopped = read_json_line(s.engine, "stopped")
@@ -190,7 +194,7 @@ def test_engine_trades_against_the_venue_and_the_kill_switch_stops_it(session: S
     for kind in ("order_submitted", "order_acked", "fill", "risk_reject", "kill_switch", "canceled"):
         assert kinds[kind] > 0, kind
     rejects = {e.reason for e in entries if e.type == "risk_reject"}
-    assert "max_order_quantity" in rejects
+    assert "instrument_not_tradable" in rejects
     kill_at = next(i for i, e in enumerate(entries) if e.type == "kill_switch" and e.reason == "manual")
     after = entries[kill_at + 1 :]
     assert not any(e.type == "order_submitted" for e in after), "an order left after the kill"

@@ -41,6 +41,8 @@ def test_start_brings_up_venue_and_engine_then_stop_takes_them_down(tmp_path: Pa
         assert result["ok"] and result["engine"]["instance"] == engine_name
         # Preflight ran and passed (warnings allowed on a VM).
         assert all(c["status"] != "fail" for c in result["preflight"]["checks"])
+        venue_checks = [c for c in result["preflight"]["checks"] if c["name"].startswith("venue ")]
+        assert venue_checks and all(c["status"] == "pass" for c in venue_checks), "asked again once it listens"
 
         status = hft("status", "--instance", engine_name, "--json", env=env)
         assert status.returncode == 0, status.stdout + status.stderr

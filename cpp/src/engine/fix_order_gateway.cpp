@@ -299,8 +299,21 @@ fix::AppResult FixExecutionTranslator::on_cancel_reject(const fix::MessageView& 
 }
 
 void FixExecutionTranslator::on_event(const fix::SessionEvent& event) noexcept {
-  if (event.type == fix::SessionEventType::LoggedOn) sink_.on_venue_session(true);
-  if (event.type == fix::SessionEventType::Disconnected) sink_.on_venue_session(false);
+  switch (event.type) {
+    case fix::SessionEventType::LoggedOn:
+      sink_.on_venue_session(true);
+      break;
+    // A Logout from the venue ends the session before the connection goes:
+    // the session drops it itself (Disconnecting), and the later close of
+    // the socket finds it already down, so Disconnected alone would miss it.
+    case fix::SessionEventType::LoggedOut:
+    case fix::SessionEventType::Disconnecting:
+    case fix::SessionEventType::Disconnected:
+      sink_.on_venue_session(false);
+      break;
+    default:
+      break;
+  }
 }
 
 }  // namespace hft::engine

@@ -150,8 +150,16 @@ void MarketMaker::work(StrategyContext& ctx, SymbolId s, Side side, Slot& slot, 
   const bool size_due = o->leaves.value != w.qty;
   if (!price_due && !size_due) return;
 
+  if (o->cum.value > 0) {
+    // A replace states the order's total, filled shares included: topping a
+    // partly filled quote up would grow one order past the quote size with
+    // every fill, until the order-size limits refuse it. The quote is
+    // retired instead, and a fresh one follows its cancel.
+    cancel(ctx, slot);
+    return;
+  }
   const Price price = price_due ? w.price : o->price;
-  const Qty total{o->cum.value + w.qty};  // FIX replaces state the total, filled shares included
+  const Qty total{w.qty};
   if (price == o->price && total == o->quantity) return;
   const trading::RequestResult r = ctx.replace(o->cl_ord_id, price, total);
   if (r.reason == trading::RejectReason::None) {

@@ -311,6 +311,7 @@ void Pipeline::on_execution_report(const trading::ExecutionReport& report) noexc
 }
 
 void Pipeline::on_venue_session(bool up) noexcept {
+  if (up == venue_up_) return;  // a Logout and the close that follows report one loss
   venue_up_ = up;
   if (up && armed_) start_strategies();
   core_.on_venue_session(up, core::Clock::now());

@@ -173,7 +173,7 @@ TEST_F(MarketMakerTest, SmallMovesAndYoungQuotesAreNotReplaced) {
   EXPECT_EQ(sent_since_mark().size(), 2u);
 }
 
-TEST_F(MarketMakerTest, APartialFillIsToppedUpAtOnce) {
+TEST_F(MarketMakerTest, APartlyFilledQuoteIsRetiredAndAFreshOneFollows) {
   MarketMakerSettings s = mm_settings();
   s.skew_ticks = 0;
   s.min_quote_life_ns = 1 * kSecond;  // fills do not wait for it
@@ -185,13 +185,15 @@ TEST_F(MarketMakerTest, APartialFillIsToppedUpAtOnce) {
   fill(bid, 40, px(9998));
   const std::vector<SentMessage> sent = sent_since_mark();
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(sent[0].kind, SentMessage::Kind::Replace);
+  EXPECT_EQ(sent[0].kind, SentMessage::Kind::Cancel)
+      << "a top-up replace would state 140 shares for one quote, and grow with every fill";
   EXPECT_EQ(sent[0].cl_ord_id, bid);
-  EXPECT_EQ(sent[0].price.raw, px(9998));
-  EXPECT_EQ(sent[0].quantity.value, 140) << "total quantity: 40 filled + 100 open again";
   answer_all();
-  EXPECT_EQ(quote_of(Side::Buy)->leaves.value, 100);
-  EXPECT_NE(mm->quote_id(kAapl, Side::Buy), bid) << "the quote follows the replace to its new id";
+  const OrderId fresh = mm->quote_id(kAapl, Side::Buy);
+  EXPECT_NE(fresh, bid);
+  ASSERT_NE(quote_of(Side::Buy), nullptr);
+  EXPECT_EQ(quote_of(Side::Buy)->quantity.value, 100) << "never more than the quote size";
+  EXPECT_EQ(quote_of(Side::Buy)->price.raw, px(9998));
 }
 
 TEST_F(MarketMakerTest, AFullFillOrAVenueCancelIsRequotedAtOnce) {
