@@ -167,7 +167,7 @@ class KillEvent:
     wall_ns: int
     t_s: float
     time: str
-    action: str  #: trip, resume, resume_refused or step
+    action: str  #: trip, resume, resume_refused, step, or shutdown (the daemon stopping)
     state: str | None  #: kill-switch (audit) or engine (log) state after the event
     trigger: str | None  #: the audit's KillTrigger name
     reason: str | None  #: text from the performance log's ``state`` line
@@ -550,7 +550,11 @@ def _read_audit(
 def _kill_events_from_audit(entries: list[audit_mod.AuditEntry], t0: int) -> list[KillEvent]:
     events: list[KillEvent] = []
     for e in entries:
-        if e.type == "kill_switch":
+        if e.type == "kill_switch" and e.reason == "shutdown":
+            # The daemon's own stop halts through the kill switch too; it is
+            # the end of the session, not a kill anyone needs to review.
+            action = "shutdown"
+        elif e.type == "kill_switch":
             action = "trip" if e.state in _HALT_STATES else "resume"
         elif e.type == "resume_refused":
             action = "resume_refused"

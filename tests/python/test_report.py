@@ -563,3 +563,14 @@ def test_an_empty_session_renders_through_the_api(tmp_path: Path) -> None:
     page = report_html.write_html(report, tmp_path / "o")
     assert page == tmp_path / "o" / "report.html"
     assert_complete_page(tmp_path / "o")
+
+
+def test_the_daemons_own_shutdown_is_not_counted_as_a_kill() -> None:
+    def entry(reason: str, state: str) -> audit.AuditEntry:
+        return audit.AuditEntry(
+            seq=1, type="kill_switch", wall_ns=BASE, tsc=0, order_id=0, ref_id=0, side=None, symbol=0,
+            price_raw=0, qty=0, state=state, reason=reason, detail=None, flags=0, type_code=16, reason_code=0,
+        )  # fmt: skip
+
+    events = rpt._kill_events_from_audit([entry("manual", "halted"), entry("shutdown", "halted")], BASE)
+    assert [e.action for e in events] == ["trip", "shutdown"]
