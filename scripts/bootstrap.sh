@@ -15,6 +15,7 @@ APT_PACKAGES=(
   build-essential pkg-config file dpkg-dev
   libdpdk-dev libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev zlib1g-dev
   clang-format python3-dev python3-venv tshark clang libclang-rt-dev libquickfix-dev
+  doxygen
 )
 PYTHON=${HFT_PYTHON:-python3}
 VENV=.venv

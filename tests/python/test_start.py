@@ -42,7 +42,8 @@ def test_start_brings_up_venue_and_engine_then_stop_takes_them_down(tmp_path: Pa
         # Preflight ran and passed (warnings allowed on a VM).
         assert all(c["status"] != "fail" for c in result["preflight"]["checks"])
         venue_checks = [c for c in result["preflight"]["checks"] if c["name"].startswith("venue ")]
-        assert venue_checks and all(c["status"] == "pass" for c in venue_checks), "asked again once it listens"
+        # Asked again once the venue listens.
+        assert venue_checks and all(c["status"] == "pass" for c in venue_checks)
 
         status = hft("status", "--instance", engine_name, "--json", env=env)
         assert status.returncode == 0, status.stdout + status.stderr
