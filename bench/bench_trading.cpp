@@ -60,7 +60,7 @@ TradingSettings settings() {
   s.risk.max_order_notional = 10'000'000 * kDollar;
   s.risk.max_open_orders = 10'000;
   s.risk.price_band_bps = 500;
-  s.kill.reject_storm_count = 1'000'000'000;
+  s.kill.reject_storm_count = 100'000;  // never trips here; each counted reject costs a slot
   s.kill.market_data_stale_ns = 1'000'000'000'000;
   s.order_capacity = 1 << 16;
   return s;

@@ -113,6 +113,9 @@ class CommandAck:
     state_after: str
     round_trip_us: float
     engine_us: float
+    #: a refused resume: the kill trigger whose condition still holds
+    #: (daily_loss, position_breach, market_data_stale, venue_session_lost, ...)
+    blocking: str | None = None
 
     @property
     def acknowledged(self) -> bool:
@@ -170,6 +173,15 @@ def percentiles_from_buckets(
         i = int(np.searchsorted(cum, rank, side="left"))
         out.append(min(int(upper[i]), int(maximum)) if maximum else int(upper[i]))
     return out
+
+
+def _blocking_trigger(kind: str, result: str, detail: int) -> str | None:
+    # The engine answers a refused resume with the KillTrigger that holds.
+    if kind != "resume" or result != "refused":
+        return None
+    from hft.audit import KILL_TRIGGERS  # the trigger names, from the native core
+
+    return KILL_TRIGGERS[detail] if 0 <= detail < len(KILL_TRIGGERS) else f"unknown({detail})"
 
 
 class ControlClient:
@@ -345,6 +357,7 @@ class ControlClient:
             state_after=a["state_after"],
             round_trip_us=a["round_trip_ns"] / 1e3,
             engine_us=a["engine_ns"] / 1e3,
+            blocking=_blocking_trigger(kind, a["result"], a["detail"]),
         )
 
     def _stage_index(self, stage: str) -> int:

@@ -214,8 +214,9 @@ def _report(
             highlight=False,
         )
     elif ack.acknowledged:
+        why = f": {ack.blocking} still holds" if ack.blocking else ""
         err_console.print(
-            f"[yellow]{ack.command} {ack.result}[/yellow] by the engine (seq {ack.seq})", highlight=False
+            f"[yellow]{ack.command} {ack.result}[/yellow] by the engine (seq {ack.seq}){why}", highlight=False
         )
     else:
         why = {

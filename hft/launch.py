@@ -144,6 +144,7 @@ def start_venue(
     log: Path | None = None,
 ) -> Daemon:
     instance = _instance(config, "name", "venue")
+    _refuse_if_running(instance, shm_dir, "venue")
     log = log or state_dir() / f"hft-venue-{instance}.log"
     argv = [str(paths.find_binary("hft_venue")), "--config", str(config)]
     if shm_dir:
@@ -153,6 +154,18 @@ def start_venue(
         proc, instance, shm_dir, lambda c: c.status().state == "running", timeout_s, "venue", log
     )
     return Daemon("hft_venue", instance, proc.pid, str(log), round(took, 3))
+
+
+def _refuse_if_running(instance: str, shm_dir: str | os.PathLike[str] | None, step: str) -> None:
+    # A second daemon would fail on its ports or control block, and waiting
+    # on the first one's control block would report it as started.
+    try:
+        client = ControlClient.attach(instance, shm_dir)
+    except ControlError:
+        return
+    status = client.status()
+    if status.owner_alive and status.state not in ("stopped",):
+        raise StartError(step, f"'{instance}' is already running (pid {client.pid}); stop it first")
 
 
 def _engine_ready(client: ControlClient) -> bool:
@@ -166,11 +179,7 @@ def start_engine(
     config: Path, shm_dir: str | os.PathLike[str] | None = None, timeout_s: float = 30.0
 ) -> Daemon:
     instance = _instance(config, "instance.name", "main")
-    try:
-        if ControlClient.attach(instance, shm_dir).status().owner_alive:
-            raise StartError("engine", f"instance '{instance}' is already running")
-    except ControlError:
-        pass
+    _refuse_if_running(instance, shm_dir, "engine")
     log = state_dir() / f"hft-system-{instance}.log"
     argv = [str(paths.find_binary("hft_system")), "--config", str(config)]
     env = dict(os.environ)

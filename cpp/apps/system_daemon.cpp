@@ -180,7 +180,7 @@ class Daemon {
       while (g_signals == 0 && !pipeline_->stop_requested()) poll_once();
       why = g_signals != 0 ? engine::ExitReason::Signal : engine::ExitReason::StopCommand;
       reason = g_signals != 0 ? std::string("signal ") + std::to_string(static_cast<int>(g_last_signal))
-                              : std::string("stop command");
+                              : pipeline_->stop_reason();
     } catch (const std::exception& e) {
       why = engine::ExitReason::Fatal;
       reason = e.what();

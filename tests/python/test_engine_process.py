@@ -164,7 +164,12 @@ def test_engine_trades_against_the_venue_and_the_kill_switch_stops_it(session: S
     sent = counters(s)["orders_sent"]
     time.sleep(0.5)
     assert counters(s)["orders_sent"] == sent
-    assert s.client().status().state == "halted"
+    status = s.client().status()
+    assert (status.state, status.reason, status.last_command_seq) == (
+        "halted",
+        "integration test",
+        ack["seq"],
+    )
 
     # The venue closes first so that the engine sees the last of the feed;
     # then a graceful stop through the control block.
@@ -173,11 +178,17 @@ def test_engine_trades_against_the_venue_and_the_kill_switch_stops_it(session: S
     assert s.venue.wait(timeout=30) == 0
     # The venue's Logout is a session loss the engine sees at once.
     wait_for("the session loss", lambda: counters(s)["venue_session_up"] == 0)
+    # No resume while the venue is gone, and the answer says why.
+    refused = s.hft("resume", "--reason", "too early")
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    answer = json.loads(refused.stdout)
+    assert (answer["result"], answer["blocking"]) == ("refused", "venue_session_lost")
     stopped_cmd = s.hft("stop", "--reason", "end of test")
     assert stopped_cmd.returncode == 0, stopped_cmd.stdout + stopped_cmd.stderr
     stopped = read_json_line(s.engine, "stopped")
     assert s.engine.wait(timeout=30) == 0
     assert stopped["exit_code"] == 0 and stopped["exit_reason"] == "stop_command"
+    assert stopped["reason"] == "end of test"
     assert stopped["open_orders"] == 0
 
     # The books the engine rebuilt (line B lossy, gaps filled) are the venue's.

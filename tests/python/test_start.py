@@ -86,3 +86,22 @@ def test_an_engine_that_cannot_reach_the_venue_times_out_and_is_stopped(tmp_path
     assert failure["step"] == "engine" and "not healthy" in failure["error"]
     log = Path(failure["log"]).read_text().splitlines()
     assert json.loads(log[-1])["event"] == "stopped", "the engine was stopped, not left behind"
+
+
+def test_starting_a_venue_that_already_runs_is_refused(tmp_path: Path) -> None:
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    env = {**os.environ, "HFT_STATE_DIR": str(tmp_path / "state"), "HFT_SHM_DIR": str(shm)}
+    ports = {k: free_udp_port() for k in ("line_a", "line_b", "retransmission", "fix")}
+    venue = venue_config(
+        tmp_path, f"tw{os.getpid()}", ports["line_a"], ports["line_b"], ports["retransmission"]
+    )
+    first = hft("venue", "start", "--config", str(venue), "--json", env=env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    pid = json.loads(first.stdout)["pid"]
+    try:
+        second = hft("venue", "start", "--config", str(venue), "--json", env=env)
+        assert second.returncode == 3
+        assert "already running" in second.stderr and str(pid) in second.stderr
+    finally:
+        launch.stop_pid(pid)

@@ -17,8 +17,22 @@ void FixInitiator::send_bytes(protocol::ByteView bytes) noexcept {
   // A peer too slow for the send queue: the session is broken, as a lost
   // message would leave a gap; the next poll reports it and reconnects.
   if (stages_ != nullptr) stages_->bytes_out();
+  if (corked_ && stream_ != nullptr) {
+    if (!stream_->enqueue(bytes.data, bytes.size)) broken_ = true;
+    return;
+  }
+  if (stages_ != nullptr) stages_->write_begin();
   if (stream_ == nullptr || !stream_->send(bytes.data, bytes.size)) broken_ = true;
-  if (stages_ != nullptr) stages_->bytes_written();
+  if (stages_ != nullptr) stages_->write_end();
+}
+
+void FixInitiator::uncork() noexcept {
+  corked_ = false;
+  if (stream_ == nullptr || stream_->queued() == 0) return;
+  if (stages_ != nullptr) stages_->write_begin();
+  const net::IoResult r = stream_->flush();
+  if (r.status != net::IoStatus::Ok && r.status != net::IoStatus::WouldBlock) broken_ = true;
+  if (stages_ != nullptr) stages_->write_end();
 }
 
 void FixInitiator::close_connection() noexcept {
@@ -76,7 +90,6 @@ bool FixInitiator::poll(std::int64_t now_ns) {
                                                      : std::string("receive: ") + std::strerror(r.error));
       return true;
     }
-    if (stages_ != nullptr) stages_->report_read();
     session_.on_received(r.bytes, now_ns);
     work = true;
   }

@@ -215,8 +215,10 @@ fix::AppResult FixExecutionTranslator::on_application(const fix::MessageView& me
                                                       const fix::Header& header, std::int64_t now_ns) noexcept {
   switch (type) {
     case fix::MsgType::ExecutionReport:
+      if (stages_ != nullptr) stages_->report_read();
       return on_report(message);
     case fix::MsgType::OrderCancelReject:
+      if (stages_ != nullptr) stages_->report_read();
       return on_cancel_reject(message);
     case fix::MsgType::BusinessMessageReject:
       ++counters_.business_rejects;

@@ -120,6 +120,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineTransports transports, tradi
       host_.context().set_stage_clock(&stages_);
       gateway_.set_stage_clock(&stages_);
       initiator_->set_stage_clock(&stages_);
+      translator_.set_stage_clock(&stages_);
     }
   }
 }
@@ -151,7 +152,10 @@ void Pipeline::receive(net::DatagramTransport* transport, int line) noexcept {
     const std::uint64_t at = rx_[i].rx_tsc != 0 ? rx_[i].rx_tsc : tsc;
     host_.set_time(at);
     stages_.packet(at);
+    // The orders one packet causes leave in one write.
+    initiator_->cork();
     feed_.on_packet(line, rx_[i].payload, rx_[i].size, at);
+    initiator_->uncork();
   }
   stages_.end_packet();
   counters_.packets += n;
@@ -262,14 +266,19 @@ void Pipeline::poll_control(std::uint64_t tsc) noexcept {
       case CommandKind::Kill:
         if (c.level == KillLevel::None) return CommandReply{CommandResult::Invalid, 0};
         kill(c.level == KillLevel::Halt ? trading::KillLevel::Halt : trading::KillLevel::Reduce);
+        announce(c);
         return CommandReply{};
       case CommandKind::Resume: {
         const trading::ResumeResult r = resume();
-        if (r.resumed) return CommandReply{};
-        return CommandReply{CommandResult::Refused, static_cast<std::uint32_t>(r.blocking)};
+        if (!r.resumed) return CommandReply{CommandResult::Refused, static_cast<std::uint32_t>(r.blocking)};
+        announce(c);
+        return CommandReply{};
       }
       case CommandKind::Stop:
         stop_requested_ = true;
+        // Copied: the text lives in the command slot only during this call
+        // (a rare command, off the data path).
+        stop_reason_.assign(c.reason.empty() ? std::string_view("stop command") : c.reason);
         return CommandReply{};
       case CommandKind::None:
         break;
@@ -277,6 +286,15 @@ void Pipeline::poll_control(std::uint64_t tsc) noexcept {
     return CommandReply{CommandResult::Invalid, 0};
   });
   publish_state();
+}
+
+void Pipeline::announce(const Command& c) noexcept {
+  // The operator's words and command number go with the state they caused,
+  // so `hft status` says who halted the engine and why.
+  if (!control_ || stopping_) return;
+  published_ = core_.kill_switch().state();
+  control_->set_state(engine_state(published_), c.reason.empty() ? trading::to_string(published_) : c.reason,
+                      ExitReason::None, c.seq);
 }
 
 void Pipeline::publish_state() noexcept {

@@ -114,17 +114,21 @@ bool TcpStream::send(const std::uint8_t* data, std::size_t size) noexcept {
       return false;
     if (done == size) return true;
   }
-  const std::size_t rest = size - done;
-  if (queue_end_ + rest > queue_.size()) {
+  return enqueue(data + done, size - done);
+}
+
+bool TcpStream::enqueue(const std::uint8_t* data, std::size_t size) noexcept {
+  if (fd_ < 0) return false;
+  if (queue_end_ + size > queue_.size()) {
     // Make room by moving what is queued to the front, once.
     const std::size_t n = queued();
-    if (n + rest > queue_.size()) return false;
+    if (n + size > queue_.size()) return false;
     std::memmove(queue_.data(), queue_.data() + queue_begin_, n);
     queue_begin_ = 0;
     queue_end_ = n;
   }
-  std::memcpy(queue_.data() + queue_end_, data + done, rest);
-  queue_end_ += rest;
+  std::memcpy(queue_.data() + queue_end_, data, size);
+  queue_end_ += size;
   return true;
 }
 

@@ -39,8 +39,14 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   void drop_connection(std::int64_t now_ns);
   /// Stops or resumes reconnecting (e.g. for a planned outage).
   void set_reconnect(bool on) noexcept { reconnect_ = on; }
-  /// Marks reads and writes for the pipeline's stage timing (nullptr: none).
+  /// Marks writes for the pipeline's stage timing (nullptr: none).
   void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
+  /// Between cork and uncork, messages are queued and leave in one write at
+  /// uncork: the pipeline corks around each market data packet, so the two
+  /// quotes a packet moves cost one system call, and the second does not
+  /// wait for the first one's.
+  void cork() noexcept { corked_ = true; }
+  void uncork() noexcept;
 
   protocol::fix::Session& session() noexcept { return session_; }
   bool connected() const noexcept { return stream_ != nullptr && stream_->is_open() && !stream_->connecting(); }
@@ -61,6 +67,7 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   bool reconnect_{true};
   bool attempted_{false};  // the first connection is always tried
   bool broken_{false};
+  bool corked_{false};
   StageClock* stages_{nullptr};  // a send failed inside a session callback; handled by the next poll
   std::string last_error_;
 };

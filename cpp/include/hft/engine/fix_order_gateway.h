@@ -138,6 +138,8 @@ class FixExecutionTranslator final : public protocol::fix::SessionApplication {
                                           const protocol::fix::Header& header, std::int64_t now_ns) noexcept override;
   void on_event(const protocol::fix::SessionEvent& event) noexcept override;
 
+  /// Marks each report for the pipeline's stage timing (nullptr: none).
+  void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
   const FixTranslatorCounters& counters() const noexcept { return counters_; }
 
  private:
@@ -147,6 +149,7 @@ class FixExecutionTranslator final : public protocol::fix::SessionApplication {
 
   std::vector<std::string> symbols_;
   ExecutionReportSink& sink_;
+  StageClock* stages_{nullptr};
   FixTranslatorCounters counters_;
 };
 

@@ -114,6 +114,8 @@ class Pipeline final : private ExecutionReportSink {
   trading::ResumeResult resume() noexcept;
   /// A stop command arrived (the daemon then cancels, flushes and exits).
   bool stop_requested() const noexcept { return stop_requested_; }
+  /// The stop command's reason text ("stop command" when it gave none).
+  const std::string& stop_reason() const noexcept { return stop_reason_; }
   /// The first step of a stop: HALT with trigger Shutdown (strategies told,
   /// every live order cancelled, no resume) and state Stopping. Keep polling
   /// until `open_orders()` is 0 or the venue is gone, then `finish`.
@@ -149,6 +151,7 @@ class Pipeline final : private ExecutionReportSink {
   void receive(net::DatagramTransport* transport, int line) noexcept;
   void poll_control(std::uint64_t tsc) noexcept;
   void publish_state() noexcept;
+  void announce(const Command& c) noexcept;
   void publish_counters() noexcept;
   void start_strategies() noexcept;
   /// Applies the gateway's local rejects of requests the session refused.
@@ -180,6 +183,7 @@ class Pipeline final : private ExecutionReportSink {
   bool strategies_started_{false};
   trading::KillState published_{trading::KillState::Active};
   bool stop_requested_{false};
+  std::string stop_reason_;
   PipelineCounters counters_;
 };
 

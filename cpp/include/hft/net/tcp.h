@@ -64,6 +64,10 @@ class TcpStream {
   /// what is already queued (order is kept). False when the queue cannot
   /// hold the rest; nothing is then queued and the stream should be closed.
   bool send(const std::uint8_t* data, std::size_t size) noexcept;
+  /// Queues `size` bytes without trying the kernel (a caller batching
+  /// several messages into one write; `flush` sends them). False as for
+  /// `send` when the queue cannot hold them.
+  bool enqueue(const std::uint8_t* data, std::size_t size) noexcept;
   /// Moves queued bytes to the kernel; call from the poll loop.
   IoResult flush() noexcept;
   /// Bytes waiting in our queue.
