@@ -378,6 +378,15 @@ ApplyResult OrderManager::apply(const ExecutionReport& r) noexcept {
       // On a done order this is the venue's "too late to cancel": expected.
       ++counters_.cancel_rejects;
       audit(AuditType::CancelRejected, *o, r.cl_ord_id.value, Price{}, o->leaves, r.venue_reason, r.tsc);
+      if (r.venue_reason == kCxlRejUnknownOrder && !is_terminal(o->state)) {
+        // The venue does not know the order (it restarted, or lost its
+        // book): nothing of it works there, so it is done here too, and the
+        // audit log says so. Left live it would be cancelled again forever.
+        const Qty leaves = o->leaves;
+        ++counters_.canceled;
+        finish(*o, OrderState::Canceled, r.tsc);
+        audit(AuditType::Canceled, *o, 0, Price{}, leaves, r.venue_reason, r.tsc);
+      }
       return out;
 
     case ExecKind::ReplaceRejected:

@@ -96,6 +96,22 @@ TEST_F(CoreTest, ACancelTheVenueRefusedWhileHaltedIsSentAgain) {
   EXPECT_EQ(core.orders().find(a)->state, OrderState::PendingCancel);
 }
 
+TEST_F(CoreTest, AnOrderTheVenueDoesNotKnowIsDoneNotCancelledForever) {
+  // After a venue restart its book is empty: "unknown order" (CxlRejReason
+  // 1) means nothing of ours works there any more.
+  const OrderId a = buy(10).order->cl_ord_id;
+  ack(a);
+  core.kill(KillLevel::Halt, ++now);
+  ASSERT_EQ(gateway.count(Kind::Cancel), 1u);
+  ExecutionReport unknown = report(ExecKind::CancelRejected, a);
+  unknown.orig_cl_ord_id = a;
+  unknown.venue_reason = kCxlRejUnknownOrder;
+  core.on_execution_report(unknown);
+  EXPECT_EQ(gateway.count(Kind::Cancel), 1u) << "not asked again";
+  EXPECT_EQ(core.orders().live_orders(), 0u);
+  EXPECT_EQ(core.orders().exposure(SymbolId{0}).live_orders, 0u);
+}
+
 TEST_F(CoreTest, CancelsAreNeverHeldBackByTheKillSwitch) {
   trade(Side::Buy, 100);
   const OrderId reduce = sell(50).order->cl_ord_id;

@@ -22,6 +22,9 @@ enum class ExecKind : std::uint8_t {
   Expired,          ///< ExecType C: time in force ran out
 };
 
+/// CxlRejReason (102) 1: the venue does not know the order.
+inline constexpr std::uint16_t kCxlRejUnknownOrder = 1;
+
 struct ExecutionReport {
   ExecKind kind{ExecKind::New};
   /// ClOrdID of the report: the order itself, or the cancel/replace request.
