@@ -51,7 +51,11 @@ struct Pipeline::FeedSink final : md::MessageSink {
   FeedSink(md::BookManager& b, StageClock& s) : books(b), stages(s) {}
   void on_message(std::uint64_t, const std::uint8_t* data, std::size_t size, std::uint64_t) noexcept override {
     stages.message();
+    // The orders one message causes (a market maker moves both quotes)
+    // leave in one write, as soon as the message is done.
+    initiator->cork();
     books.apply(data, size);
+    initiator->uncork();
   }
   // Lost for good: the books cannot be trusted, so strategies stop quoting
   // on them (market_open is false while stale).
@@ -60,6 +64,7 @@ struct Pipeline::FeedSink final : md::MessageSink {
   void on_end_of_session() noexcept override {}
   md::BookManager& books;
   StageClock& stages;
+  FixInitiator* initiator{nullptr};  // set once the initiator exists
 };
 
 /// Re-requests out of the retransmission socket to the venue's server.
@@ -109,6 +114,7 @@ Pipeline::Pipeline(PipelineOptions options, PipelineTransports transports, tradi
   options_.session.role = protocol::fix::SessionRole::Initiator;
   initiator_ = std::make_unique<FixInitiator>(options_.fix, options_.session, *store_, translator_);
   gateway_.bind(initiator_->session());
+  feed_sink_->initiator = initiator_.get();
   if (options_.control) {
     ControlBlockOptions co = *options_.control;
     if (co.instruments.empty()) co.instruments = tickers(options_.instruments);
@@ -152,10 +158,7 @@ void Pipeline::receive(net::DatagramTransport* transport, int line) noexcept {
     const std::uint64_t at = rx_[i].rx_tsc != 0 ? rx_[i].rx_tsc : tsc;
     host_.set_time(at);
     stages_.packet(at);
-    // The orders one packet causes leave in one write.
-    initiator_->cork();
     feed_.on_packet(line, rx_[i].payload, rx_[i].size, at);
-    initiator_->uncork();
   }
   stages_.end_packet();
   counters_.packets += n;

@@ -42,8 +42,8 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   /// Marks writes for the pipeline's stage timing (nullptr: none).
   void set_stage_clock(StageClock* stages) noexcept { stages_ = stages; }
   /// Between cork and uncork, messages are queued and leave in one write at
-  /// uncork: the pipeline corks around each market data packet, so the two
-  /// quotes a packet moves cost one system call, and the second does not
+  /// uncork: the pipeline corks around each market data message, so the two
+  /// quotes a message moves cost one system call, and the second does not
   /// wait for the first one's.
   void cork() noexcept { corked_ = true; }
   void uncork() noexcept;

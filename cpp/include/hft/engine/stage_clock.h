@@ -11,9 +11,9 @@
 ///   risk          request → order handed to the FIX gateway (kill switch,
 ///                 risk chain, OMS)
 ///   order_encode  gateway → FIX bytes ready (encoded, stored for resend)
-///   tick_to_trade packet received → the transport's write of the packet's
-///                 orders starts, for every order the packet caused (a
-///                 packet's orders leave in one write: see FixInitiator::cork)
+///   tick_to_trade packet received → the transport's write of the orders
+///                 starts, for every order the packet caused (the orders of
+///                 one message leave in one write: see FixInitiator::cork)
 ///   exec_report   FIX report parsed → applied (OMS, positions, risk state,
 ///                 strategy callbacks)
 ///   order_send    the transport's write itself (the kernel's TCP send)
