@@ -5,7 +5,6 @@ cpp/apps)."""
 
 from __future__ import annotations
 
-import os
 import pkgutil
 import re
 import subprocess
@@ -13,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from build_paths import build_dir
 
 import hft
 
@@ -47,22 +47,12 @@ def test_python_api_pages_cover_every_public_module(tmp_path: Path) -> None:
         assert f'href="python/{module}.html"' in index, f"index.html does not link {module}"
 
 
-def build_dir() -> Path:
-    bin_dir = os.environ.get("HFT_BIN_DIR")
-    if not bin_dir:
-        pytest.skip("HFT_BIN_DIR is not set: scripts/test.sh sets it to <build>/cpp/apps")
-    build = Path(bin_dir).resolve().parent.parent
-    if not (build / "CMakeCache.txt").is_file():
-        pytest.skip(f"{build} is not a CMake build folder")
-    return build
-
-
 def test_doxygen_docs_target_builds_the_cpp_reference() -> None:
     build = build_dir()
     cache = (build / "CMakeCache.txt").read_text()
     found = re.search(r"^DOXYGEN_EXECUTABLE:\w+=(.*)$", cache, re.MULTILINE)
     if not found or found.group(1).endswith("NOTFOUND"):
-        pytest.skip("CMake found no doxygen in this build folder (apt-get install doxygen, then reconfigure)")
+        pytest.fail("CMake found no doxygen here (scripts/bootstrap.sh installs it; then reconfigure)")
     cmake = re.search(r"^CMAKE_COMMAND:\w+=(.*)$", cache, re.MULTILINE)
     exe = cmake.group(1) if cmake else "cmake"
     run = subprocess.run(

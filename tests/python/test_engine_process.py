@@ -22,16 +22,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from build_paths import bin_dir
 from system_configs import engine_config, free_udp_port, venue_config
 
 from hft import audit
 from hft.control import ControlClient
-
-
-def bin_dir() -> Path:
-    value = os.environ.get("HFT_BIN_DIR")
-    assert value, "HFT_BIN_DIR must name the build's cpp/apps folder (scripts/test.sh sets it)"
-    return Path(value)
 
 
 def wait_for(

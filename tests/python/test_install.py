@@ -15,21 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from build_paths import build_dir
 
 REPO = Path(__file__).resolve().parents[2]
 INSTALL = REPO / "scripts" / "install.sh"
 STATUSES = {"ok", "changed", "would", "skipped", "warn", "fail"}
-
-
-def build_dir() -> Path:
-    """The CMake build folder scripts/test.sh built (HFT_BIN_DIR is its cpp/apps)."""
-    bin_dir = os.environ.get("HFT_BIN_DIR")
-    if not bin_dir:
-        pytest.fail("HFT_BIN_DIR is not set: run scripts/test.sh, or set it to <build>/cpp/apps")
-    build = Path(bin_dir).resolve().parent.parent
-    assert (build / "CMakeCache.txt").is_file(), f"{build} is not a CMake build folder"
-    assert (build / "cpp" / "apps" / "hft_system").is_file(), f"{build} has no hft_system: build it first"
-    return build
 
 
 def install(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

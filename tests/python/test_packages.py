@@ -18,21 +18,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from build_paths import build_dir
 
 REPO = Path(__file__).resolve().parents[2]
 VERSION = re.search(r"project\(hft VERSION ([0-9.]+)", (REPO / "CMakeLists.txt").read_text()).group(1)
 
 pytestmark = pytest.mark.slow
-
-
-def build_dir() -> Path:
-    """The CMake build folder scripts/test.sh built (HFT_BIN_DIR is its cpp/apps)."""
-    bin_dir = os.environ.get("HFT_BIN_DIR")
-    if not bin_dir:
-        pytest.fail("HFT_BIN_DIR is not set: run scripts/test.sh, or set it to <build>/cpp/apps")
-    build = Path(bin_dir).resolve().parent.parent
-    assert (build / "CMakeCache.txt").is_file(), f"{build} is not a CMake build folder"
-    return build
 
 
 def run(*args: str | Path, timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess[str]:
