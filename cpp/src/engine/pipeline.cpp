@@ -335,6 +335,7 @@ void Pipeline::on_venue_session(bool up) noexcept {
   if (up == venue_up_) return;  // a Logout and the close that follows report one loss
   venue_up_ = up;
   if (up && armed_) start_strategies();
+  if (stopping_) return;  // our own Logout at shutdown is not a lost venue
   core_.on_venue_session(up, core::Clock::now());
   host_.check_kill();
 }
