@@ -19,6 +19,7 @@ void FixInitiator::send_bytes(protocol::ByteView bytes) noexcept {
   if (stages_ != nullptr) stages_->bytes_out();
   if (corked_ && stream_ != nullptr) {
     if (!stream_->enqueue(bytes.data, bytes.size)) broken_ = true;
+    corked_bytes_ = true;
     return;
   }
   if (stages_ != nullptr) stages_->write_begin();
@@ -28,7 +29,11 @@ void FixInitiator::send_bytes(protocol::ByteView bytes) noexcept {
 
 void FixInitiator::uncork() noexcept {
   corked_ = false;
-  if (stream_ == nullptr || stream_->queued() == 0) return;
+  // Only when this cork queued something: a backlog from a slow peer is
+  // pushed by poll(), not by a system call per market data message.
+  const bool queued = corked_bytes_;
+  corked_bytes_ = false;
+  if (!queued || stream_ == nullptr) return;
   if (stages_ != nullptr) stages_->write_begin();
   const net::IoResult r = stream_->flush();
   if (r.status != net::IoStatus::Ok && r.status != net::IoStatus::WouldBlock) broken_ = true;

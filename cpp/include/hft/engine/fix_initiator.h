@@ -68,6 +68,7 @@ class FixInitiator final : public protocol::fix::SessionTransport {
   bool attempted_{false};  // the first connection is always tried
   bool broken_{false};
   bool corked_{false};
+  bool corked_bytes_{false};     // something was queued since cork()
   StageClock* stages_{nullptr};  // a send failed inside a session callback; handled by the next poll
   std::string last_error_;
 };
